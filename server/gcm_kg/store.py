@@ -1,0 +1,166 @@
+"""The triple store behind the service, kept behind a small interface.
+
+:class:`GraphStore` is what the rest of gcm-kg needs from a store: run a SPARQL query over a
+dataset, describe a resource, count what is there. :class:`EmbeddedStore` implements it over an
+embedded pyoxigraph store (in memory, or a persistent on-disk store opened read-only); a remote
+SPARQL 1.1 Protocol store can implement the same interface.
+
+The default graph of every query is the union of all graphs, so ``SELECT * { ?s ?p ?o }`` finds
+everything, while each named graph stays addressable with ``GRAPH``. A protocol request that
+names its own dataset (``default-graph-uri`` / ``named-graph-uri``) replaces that default.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Protocol, Sequence
+
+import pyoxigraph as ox
+
+from . import rdfio
+from .namespaces import BASE
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """An RDF dataset given by the protocol (SPARQL 1.1 Protocol §2.1.4); empty means 'the store's'."""
+
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+
+    @property
+    def is_given(self) -> bool:
+        return bool(self.default_graph_uris or self.named_graph_uris)
+
+
+@dataclass
+class StoreCounts:
+    triples: int
+    graphs: dict[str, int] = field(default_factory=dict)
+
+
+class GraphStore(Protocol):
+    """What gcm-kg needs from a store. Results are pyoxigraph result objects."""
+
+    def query(self, query: str, *, dataset: Dataset = Dataset(), base_iri: str | None = BASE,
+              substitutions: dict[ox.Variable, ox.Term] | None = None):
+        """Run ``query``; raises ``SyntaxError`` (with the parser's message) on bad syntax."""
+
+    def describe(self, iri: str) -> list[ox.Triple]:
+        """The description of ``iri`` as served by linked data (see :mod:`gcm_kg.store`)."""
+
+    def counts(self) -> StoreCounts:
+        """Triple counts, in total and per named graph."""
+
+
+class EmbeddedStore:
+    """A :class:`GraphStore` over an embedded pyoxigraph :class:`~pyoxigraph.Store`."""
+
+    def __init__(self, store: ox.Store, *, path: Path | None = None):
+        self.store = store
+        self.path = path
+        self._counts: StoreCounts | None = None
+
+    # -- construction ---------------------------------------------------------------------------
+    @classmethod
+    def in_memory(cls, extra_files: Iterable[Path] = ()) -> "EmbeddedStore":
+        """A fresh in-memory store holding ontology, data and shapes (plus ``extra_files``)."""
+        store = ox.Store()
+        quads = rdfio.shipped_quads()
+        for path in extra_files:
+            quads.extend(rdfio.read_quads(Path(path), graph=extra_graph_iri(Path(path))))
+        store.extend(quads)
+        return cls(store)
+
+    @classmethod
+    def open_read_only(cls, path: Path) -> "EmbeddedStore":
+        """Open a store built by :func:`build_store`; raises ``StoreOpenError`` naming the path."""
+        path = Path(path)
+        if not path.is_dir():
+            raise StoreOpenError(path, "no such store directory (build it with `gcm-kg build --store DIR`)")
+        try:
+            return cls(ox.Store.read_only(str(path)), path=path)
+        except OSError as error:
+            raise StoreOpenError(path, str(error)) from None
+
+    # -- GraphStore -----------------------------------------------------------------------------
+    def query(self, query: str, *, dataset: Dataset = Dataset(), base_iri: str | None = BASE,
+              substitutions: dict[ox.Variable, ox.Term] | None = None):
+        if dataset.is_given:
+            return self.store.query(
+                query,
+                base_iri=base_iri,
+                default_graph=[ox.NamedNode(u) for u in dataset.default_graph_uris] or ox.DefaultGraph(),
+                named_graphs=[ox.NamedNode(u) for u in dataset.named_graph_uris],
+                substitutions=substitutions,
+            )
+        return self.store.query(query, base_iri=base_iri, use_default_graph_as_union=True,
+                                substitutions=substitutions)
+
+    def describe(self, iri: str) -> list[ox.Triple]:
+        return list(self.query(f"DESCRIBE <{ox.NamedNode(iri).value}>"))
+
+    def counts(self) -> StoreCounts:
+        if self._counts is None:  # the store is read-only while served: count once
+            graphs = {}
+            for solution in self.store.query(
+                    "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+                graphs[solution["g"].value] = int(solution["n"].value)
+            total = int(next(iter(self.store.query(
+                "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", use_default_graph_as_union=True)))["n"].value)
+            self._counts = StoreCounts(total, graphs)
+        return self._counts
+
+
+class StoreOpenError(RuntimeError):
+    """A persistent store could not be opened; ``str()`` names the path."""
+
+    def __init__(self, path: Path, message: str):
+        self.path = path
+        super().__init__(f"cannot open store {path}: {message}")
+
+
+def extra_graph_iri(path: Path) -> str:
+    """Named graph for an extra file given to ``build``: one graph per file name."""
+    return BASE + "graph/extra/" + path.stem
+
+
+def build_store(directory: Path, extra_files: Sequence[Path] = ()) -> EmbeddedStore:
+    """Bulk-load ontology, data, shapes and ``extra_files`` into a new on-disk store.
+
+    Every input file is parsed first, so a malformed file stops the build before anything is
+    written into ``directory``. ``directory`` must not hold a store already.
+    """
+    directory = Path(directory)
+    if directory.exists() and any(directory.iterdir()):
+        raise FileExistsError(f"{directory} is not empty: remove it or choose another --store directory")
+    files = list(rdfio.shipped_files()) + [(Path(p), extra_graph_iri(Path(p))) for p in extra_files]
+    for path, _graph in files:  # fail early, before anything is written
+        rdfio.rdf_format_for(path)
+        if not os.access(path, os.R_OK):
+            raise rdfio.RdfFileError(path, "not readable")
+    # Build beside the target and rename at the end, so a malformed file never leaves a
+    # half-built store where `serve --store` would find it.
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    try:
+        store = ox.Store(str(staging))
+        for path, graph in files:
+            try:
+                store.bulk_load(path=str(path), format=rdfio.rdf_format_for(path), to_graph=ox.NamedNode(graph))
+            except SyntaxError as error:
+                raise rdfio.syntax_error_to_rdf_error(path, error) from None
+        store.optimize()
+        store.flush()
+        del store
+        if directory.exists():
+            directory.rmdir()
+        staging.rename(directory)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return EmbeddedStore.open_read_only(directory)
