@@ -21,7 +21,8 @@ from typing import Iterable, Protocol, Sequence
 
 import pyoxigraph as ox
 
-from . import rdfio
+from . import formats, rdfio
+from .conneg import negotiate
 from .namespaces import BASE
 
 
@@ -37,6 +38,68 @@ class Dataset:
         return bool(self.default_graph_uris or self.named_graph_uris)
 
 
+class QueryError(Exception):
+    """Base of the errors a query can end in; ``str()`` is safe to show to the client."""
+
+
+class QuerySyntaxError(QueryError):
+    """The query is not SPARQL 1.1 (→ 400). The message is the parser's, with its position."""
+
+
+class QueryTimeout(QueryError):
+    """The query ran past its time limit and was stopped (→ 503 with Retry-After)."""
+
+
+class QueryExecutionError(QueryError):
+    """The query parsed but failed while running (→ 500)."""
+
+
+class NotAcceptable(QueryError):
+    """No format the client accepts can carry this query's results (→ 406)."""
+
+    def __init__(self, form: str, offered: list[str]):
+        self.form, self.offered = form, offered
+        super().__init__(f"{form} results are available as: {', '.join(offered)}")
+
+
+@dataclass
+class QueryOutput:
+    """A serialised query result: the query form, the chosen media type and the body."""
+
+    form: str  # "SELECT", "ASK" or "GRAPH" (CONSTRUCT/DESCRIBE)
+    media_type: str
+    body: bytes
+
+
+def offered_types(form: str) -> list[str]:
+    """The media types the service can write for a query form, best first."""
+    table = {"SELECT": formats.RESULTS_FORMATS, "ASK": formats.BOOLEAN_FORMATS}.get(form, formats.GRAPH_FORMATS)
+    return list(table)
+
+
+def serialize_result(result, accept: str | None, *, media_type: str | None = None) -> QueryOutput:
+    """Serialise a pyoxigraph query result with pyoxigraph's own writers, negotiating by Accept.
+
+    ``media_type`` forces a format (it must be one the form offers). Raises :class:`NotAcceptable`.
+    """
+    if isinstance(result, ox.QuerySolutions):
+        form, table = "SELECT", formats.RESULTS_FORMATS
+    elif isinstance(result, ox.QueryBoolean):
+        form, table = "ASK", formats.BOOLEAN_FORMATS
+    else:
+        form, table = "GRAPH", formats.GRAPH_FORMATS
+    chosen = media_type if media_type in table else negotiate(accept, list(table))
+    if chosen is None:
+        raise NotAcceptable(form, list(table))
+    if form == "GRAPH":
+        body = ox.serialize(result, format=table[chosen], prefixes=None) if table[chosen] not in (
+            ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) else ox.serialize(
+            (ox.Quad(t.subject, t.predicate, t.object) for t in result), format=table[chosen])
+    else:
+        body = result.serialize(format=table[chosen])
+    return QueryOutput(form, chosen, body)
+
+
 @dataclass
 class StoreCounts:
     triples: int
@@ -49,6 +112,16 @@ class GraphStore(Protocol):
     def query(self, query: str, *, dataset: Dataset = Dataset(), base_iri: str | None = BASE,
               substitutions: dict[ox.Variable, ox.Term] | None = None):
         """Run ``query``; raises ``SyntaxError`` (with the parser's message) on bad syntax."""
+
+    def execute(self, query: str, *, accept: str | None = None, media_type: str | None = None,
+                dataset: Dataset = Dataset(), base_iri: str | None = BASE,
+                substitutions: dict[ox.Variable, ox.Term] | None = None,
+                timeout: float | None = None) -> QueryOutput:
+        """Run ``query`` and serialise its result for ``accept`` (or the forced ``media_type``).
+
+        Raises :class:`QuerySyntaxError`, :class:`NotAcceptable`, :class:`QueryTimeout` or
+        :class:`QueryExecutionError`. This is the call every HTTP view uses.
+        """
 
     def describe(self, iri: str) -> list[ox.Triple]:
         """The description of ``iri`` as served by linked data (see :mod:`gcm_kg.store`)."""
@@ -100,6 +173,19 @@ class EmbeddedStore:
             )
         return self.store.query(query, base_iri=base_iri, use_default_graph_as_union=True,
                                 substitutions=substitutions)
+
+    def execute(self, query: str, *, accept: str | None = None, media_type: str | None = None,
+                dataset: Dataset = Dataset(), base_iri: str | None = BASE,
+                substitutions: dict[ox.Variable, ox.Term] | None = None,
+                timeout: float | None = None) -> QueryOutput:
+        """In-process execution: ``timeout`` is not enforced here (see the server's executor)."""
+        try:
+            result = self.query(query, dataset=dataset, base_iri=base_iri, substitutions=substitutions)
+            return serialize_result(result, accept, media_type=media_type)
+        except SyntaxError as error:
+            raise QuerySyntaxError(str(error)) from None
+        except (OSError, RuntimeError, ValueError) as error:
+            raise QueryExecutionError(str(error)) from None
 
     def describe(self, iri: str) -> list[ox.Triple]:
         return list(self.query(f"DESCRIBE <{ox.NamedNode(iri).value}>"))

@@ -1,0 +1,48 @@
+"""The Flask application factory.
+
+``create_app(settings, store)`` wires the blueprints (one module per protocol) to one store and one
+:class:`~gcm_kg.settings.Settings`. Views stay thin: they read the request, call plain functions of
+the protocol modules, and turn exceptions into negotiated problem responses.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from .settings import Settings
+from .store import EmbeddedStore, GraphStore
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> Flask:
+    """A ready WSGI app over ``store`` (default: a fresh in-memory store of the shipped graph)."""
+    settings = settings or Settings()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.extensions["gcm_kg.settings"] = settings
+    app.extensions["gcm_kg.store"] = store if store is not None else (
+        EmbeddedStore.open_read_only(settings.store_path) if settings.store_path else EmbeddedStore.in_memory())
+    for register in _blueprint_registrars():
+        register(app)
+    return app
+
+
+def _blueprint_registrars():
+    """Each feature module exposes ``register(app)``; missing ones are simply not served yet."""
+    import importlib
+
+    for name in ("protocol_views", "linked_data_views", "api_views", "ops_views"):
+        try:
+            module = importlib.import_module(f".{name}", __package__)
+        except ModuleNotFoundError as error:
+            if error.name != f"{__package__}.{name}":
+                raise
+            continue
+        yield module.register
+
+
+def get_store() -> GraphStore:
+    return current_app.extensions["gcm_kg.store"]
+
+
+def get_settings() -> Settings:
+    return current_app.extensions["gcm_kg.settings"]
