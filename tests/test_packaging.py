@@ -1,0 +1,46 @@
+"""`pip install .` (not editable) gives a package that finds ontology, data, shapes and queries."""
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(REPO)],
+                   check=True, capture_output=True, timeout=300)
+    (built,) = out.glob("gcm_kg-*.whl")
+    return built
+
+
+def test_wheel_carries_every_resource_folder(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shipped = [p.relative_to(REPO).as_posix() for p in (REPO / folder).rglob("*") if p.is_file()]
+        packaged = {n.split("_resources/", 1)[1] for n in names if n.startswith("gcm_kg/_resources/")}
+        assert set(shipped) <= packaged, f"{folder}/ files missing from the wheel"
+    assert any(n.endswith("entry_points.txt") for n in names)
+
+
+def test_installed_wheel_finds_its_resources_outside_the_checkout(wheel, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True, timeout=300)
+    probe = ("import gcm_kg.resources as r, gcm_kg.rdfio as io;"
+             "print(r.resource_dir('data'));print(len(io.shipped_quads()))")
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    data_dir, count = result.stdout.split()
+    assert data_dir.startswith(str(target)), "the installed package read the checkout, not its own copy"
+    sys.path.insert(0, str(REPO / "server"))
+    from gcm_kg import rdfio
+    assert int(count) == len(rdfio.shipped_quads())
