@@ -69,6 +69,8 @@ class QueryOutput:
     form: str  # "SELECT", "ASK" or "GRAPH" (CONSTRUCT/DESCRIBE)
     media_type: str
     body: bytes
+    truncated: bool = False         # SELECT rows were cut at ``row_limit``
+    row_limit: int | None = None    # the row cap that applied to a SELECT (None: no cap)
 
 
 def offered_types(form: str) -> list[str]:
@@ -77,10 +79,62 @@ def offered_types(form: str) -> list[str]:
     return list(table)
 
 
-def serialize_result(result, accept: str | None, *, media_type: str | None = None) -> QueryOutput:
+class _RowCapReached(Exception):
+    """Raised from inside pyoxigraph's writer to stop evaluation once the row cap is passed."""
+
+
+class _TsvSink:
+    """A binary sink for pyoxigraph's TSV writer that stops it after ``limit`` rows (+1 to detect more).
+
+    SPARQL TSV writes exactly one line per solution (newlines inside literals are escaped), after
+    one header line, so counting ``\\n`` counts rows.
+    """
+
+    __slots__ = ("chunks", "lines", "stop_after")
+
+    def __init__(self, limit: int):
+        self.chunks: list[bytes] = []
+        self.lines = 0
+        self.stop_after = limit + 2  # header + limit rows + one more row proves truncation
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self.chunks.append(data)
+        self.lines += data.count(b"\n")
+        if self.lines >= self.stop_after:
+            raise _RowCapReached()
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _capped_solutions(result: "ox.QuerySolutions", max_rows: int) -> tuple[bytes, bool]:
+    """SPARQL TSV of at most ``max_rows`` solutions of ``result``, and whether rows were cut.
+
+    Evaluation stops as soon as one row beyond the cap is produced, so a huge result costs no more
+    than the cap. TSV is lossless for RDF terms, so it is re-read to write any other format.
+    """
+    sink = _TsvSink(max_rows)
+    try:
+        result.serialize(sink, format=ox.QueryResultsFormat.TSV)
+    except _RowCapReached:
+        pass
+    data = b"".join(sink.chunks)
+    if sink.lines <= max_rows + 1:
+        return data, False
+    cut = -1
+    for _ in range(max_rows + 1):  # keep the header line and max_rows rows
+        cut = data.index(b"\n", cut + 1)
+    return data[:cut + 1], True
+
+
+def serialize_result(result, accept: str | None, *, media_type: str | None = None,
+                     max_rows: int | None = None) -> QueryOutput:
     """Serialise a pyoxigraph query result with pyoxigraph's own writers, negotiating by Accept.
 
-    ``media_type`` forces a format (it must be one the form offers). Raises :class:`NotAcceptable`.
+    ``media_type`` forces a format (it must be one the form offers). ``max_rows`` caps SELECT
+    results; the output then says whether rows were cut. Raises :class:`NotAcceptable`.
     """
     if isinstance(result, ox.QuerySolutions):
         form, table = "SELECT", formats.RESULTS_FORMATS
@@ -95,6 +149,13 @@ def serialize_result(result, accept: str | None, *, media_type: str | None = Non
         body = ox.serialize(result, format=table[chosen], prefixes=None) if table[chosen] not in (
             ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) else ox.serialize(
             (ox.Quad(t.subject, t.predicate, t.object) for t in result), format=table[chosen])
+    elif form == "SELECT" and max_rows is not None:
+        tsv, truncated = _capped_solutions(result, max_rows)
+        if table[chosen] == ox.QueryResultsFormat.TSV:
+            body = tsv
+        else:
+            body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=table[chosen])
+        return QueryOutput(form, chosen, body, truncated, max_rows)
     else:
         body = result.serialize(format=table[chosen])
     return QueryOutput(form, chosen, body)
@@ -133,9 +194,10 @@ class GraphStore(Protocol):
 class EmbeddedStore:
     """A :class:`GraphStore` over an embedded pyoxigraph :class:`~pyoxigraph.Store`."""
 
-    def __init__(self, store: ox.Store, *, path: Path | None = None):
+    def __init__(self, store: ox.Store, *, path: Path | None = None, max_rows: int | None = None):
         self.store = store
         self.path = path
+        self.max_rows = max_rows  # row cap of SELECT results in execute() (None: no cap)
         self._counts: StoreCounts | None = None
 
     # -- construction ---------------------------------------------------------------------------
@@ -181,7 +243,7 @@ class EmbeddedStore:
         """In-process execution: ``timeout`` is not enforced here (see the server's executor)."""
         try:
             result = self.query(query, dataset=dataset, base_iri=base_iri, substitutions=substitutions)
-            return serialize_result(result, accept, media_type=media_type)
+            return serialize_result(result, accept, media_type=media_type, max_rows=self.max_rows)
         except SyntaxError as error:
             raise QuerySyntaxError(str(error)) from None
         except (OSError, RuntimeError, ValueError) as error:

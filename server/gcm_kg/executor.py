@@ -1,0 +1,330 @@
+"""Queries that can be stopped: each web worker runs its queries in child processes it can kill.
+
+pyoxigraph cannot cancel a running query: ``Store.query`` has no timeout, and although it releases
+the GIL while it evaluates (measured: another Python thread keeps running at full speed during a
+long ``query()``), nothing in the process can interrupt it — a signal handler only runs once the
+query has returned. The one thing that truly stops the work is ending the process doing it.
+
+So :class:`ProcessExecutor` keeps, per web worker, a small pool of *query processes* forked from
+it. A query is sent down a pipe as a tuple of short strings (query text, Accept, dataset IRIs,
+base IRI, substitutions); the child runs it on its store, serialises the result with pyoxigraph's
+writers and sends back the bytes. The parent waits at most ``timeout`` seconds; past that it
+SIGKILLs the child, forks a fresh one, and raises :class:`~gcm_kg.store.QueryTimeout` (the view
+answers 503 with ``Retry-After``). A child that dies on its own (e.g. a stack overflow on an
+absurdly nested query) is replaced the same way and the query ends in a
+:class:`~gcm_kg.store.QueryExecutionError`. Other workers, and other children, keep serving.
+
+Where a child's store comes from:
+
+* **in memory** (``template``): the store built once in the gunicorn master (``preload_app``) is
+  inherited through ``fork``; pages are shared copy-on-write, so N workers × M children do not
+  hold N × M copies, and a replacement child is ready in milliseconds;
+* **on disk** (``path``): every child opens the RocksDB store read-only itself after the fork
+  (never inheriting an open database across ``fork``); opening takes milliseconds.
+
+The per-query cost is one pipe round trip with a few hundred bytes of pickled strings plus the
+result bytes (≈ 0.1 ms): no store, no parsed query and no Python objects of the result cross it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .namespaces import BASE
+from .store import (Dataset, EmbeddedStore, QueryError, QueryExecutionError, QueryOutput,
+                    QuerySyntaxError, QueryTimeout, NotAcceptable, StoreCounts, serialize_result)
+
+_FORK = multiprocessing.get_context("fork")
+_ERRORS = {cls.__name__: cls for cls in (QuerySyntaxError, QueryExecutionError, QueryTimeout)}
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this child when its parent dies, mid-query or not.
+
+    The "parent" of ``PR_SET_PDEATHSIG`` is the *thread* that forked, so children are forked only by
+    the executor's own long-lived spawner thread (see :class:`_Spawner`), never by a request thread.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _child_main(conn, template: EmbeddedStore | None, path: Path | None, max_rows: int | None,
+                parent_pid: int) -> None:
+    """The query process: answer requests from the pipe until it closes."""
+    _die_with_parent()
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1,
+                signal.SIGUSR2, signal.SIGWINCH, signal.SIGTTIN, signal.SIGTTOU, signal.SIGCHLD):
+        signal.signal(sig, signal.SIG_DFL)  # forget gunicorn's worker handlers
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(0)
+    try:
+        store = template if template is not None else EmbeddedStore.open_read_only(path)
+    except Exception as error:  # reported on the first request
+        store, open_error = None, f"cannot open the store: {error}"
+    else:
+        open_error = None
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            os._exit(0)
+        if store is None:
+            conn.send(("QueryExecutionError", open_error))
+            continue
+        kind, args = message
+        try:
+            if kind == "execute":
+                query, accept, media_type, dgu, ngu, base_iri, substitutions = args
+                try:
+                    result = store.query(query, dataset=Dataset(dgu, ngu), base_iri=base_iri,
+                                         substitutions=substitutions)
+                    output = serialize_result(result, accept, media_type=media_type, max_rows=max_rows)
+                except SyntaxError as error:
+                    raise QuerySyntaxError(str(error)) from None
+                except (OSError, RuntimeError, ValueError) as error:
+                    raise QueryExecutionError(str(error)) from None
+                conn.send(("ok", output.form, output.media_type, output.body, output.truncated, output.row_limit))
+            elif kind == "counts":
+                counts = store.counts()
+                conn.send(("ok", counts.triples, counts.graphs))
+            else:
+                conn.send(("QueryExecutionError", f"unknown request {kind!r}"))
+        except NotAcceptable as error:
+            conn.send(("NotAcceptable", error.form, error.offered))
+        except QueryError as error:
+            conn.send((type(error).__name__, str(error)))
+        except Exception as error:  # never leave the parent waiting
+            conn.send(("QueryExecutionError", f"{type(error).__name__}: {error}"))
+
+
+class _Child:
+    """One query process and the parent's end of its pipe."""
+
+    def __init__(self, template, path, max_rows):
+        parent_end, child_end = _FORK.Pipe(duplex=True)
+        self.process = _FORK.Process(target=_child_main, name="gcm-kg-query",
+                                     args=(child_end, template, path, max_rows, os.getpid()), daemon=True)
+        self.process.start()
+        child_end.close()
+        self.conn = parent_end
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+            self.process.join(5)
+        except (OSError, ValueError, AssertionError):
+            pass
+        try:
+            self.conn.close()
+        except OSError:
+            pass
+
+
+class _Spawner:
+    """A daemon thread that forks every query process, so that they outlive request threads."""
+
+    def __init__(self, make):
+        self._make = make
+        self._requests: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="gcm-kg-query-spawner", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            reply = self._requests.get()
+            try:
+                reply.put((self._make(), None))
+            except BaseException as error:  # hand the failure to the waiting thread
+                reply.put((None, error))
+
+    def spawn(self) -> _Child:
+        if threading.current_thread() is self._thread:
+            return self._make()
+        reply: queue.Queue = queue.Queue(maxsize=1)
+        self._requests.put(reply)
+        child, error = reply.get()
+        if error is not None:
+            raise error
+        return child
+
+
+@dataclass
+class ExecutorStats:
+    """Counters a metrics view may read."""
+
+    queries: int = 0
+    timeouts: int = 0
+    crashes: int = 0
+    respawns: int = 0
+
+
+class ProcessExecutor:
+    """A :class:`~gcm_kg.store.GraphStore` whose queries run in killable child processes.
+
+    Give either ``template`` (an in-memory :class:`EmbeddedStore` the children inherit through
+    ``fork``) or ``path`` (an on-disk store each child opens read-only). ``timeout`` is the default
+    time limit in seconds; ``max_rows`` caps SELECT results; ``children`` is the most queries one
+    web worker runs at once (use its thread count).
+    """
+
+    def __init__(self, template: EmbeddedStore | None = None, *, path: Path | None = None,
+                 timeout: float | None = 30.0, max_rows: int | None = 10_000, children: int = 1):
+        if (template is None) == (path is None):
+            raise ValueError("give exactly one of template= or path=")
+        self.template, self.path = template, Path(path) if path is not None else None
+        self.timeout, self.max_rows, self.children = timeout, max_rows, max(1, children)
+        self.stats = ExecutorStats()
+        self._counts: StoreCounts | None = None
+        self._reset()
+
+    @classmethod
+    def in_memory(cls, store: EmbeddedStore, **options) -> "ProcessExecutor":
+        return cls(store, **options)
+
+    @classmethod
+    def on_disk(cls, path: Path, **options) -> "ProcessExecutor":
+        """Checks that the store opens (raises ``StoreOpenError`` naming the path) and counts it."""
+        probe = EmbeddedStore.open_read_only(path)
+        executor = cls(path=path, **options)
+        executor._counts = probe.counts()
+        del probe
+        return executor
+
+    # -- the pool ---------------------------------------------------------------------------------
+    def _reset(self) -> None:
+        """Start with an empty pool; also after a fork (a gunicorn worker must not share its master's)."""
+        self._pid = os.getpid()
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(self.children)
+        self._idle: list[_Child] = []
+        self._spawner: _Spawner | None = None
+
+    def _check_pid(self) -> None:
+        if self._pid != os.getpid():
+            self._reset()
+
+    def _spawn(self) -> _Child:
+        with self._lock:
+            if self._spawner is None:
+                self._spawner = _Spawner(lambda: _Child(self.template, self.path, self.max_rows))
+            spawner = self._spawner
+        return spawner.spawn()
+
+    def warm_up(self) -> None:
+        """Fork one query process now (e.g. in gunicorn's ``post_worker_init``) instead of on first use."""
+        self._check_pid()
+        with self._lock:
+            needed = not self._idle
+        if needed:
+            child = self._spawn()
+            with self._lock:
+                self._idle.append(child)
+
+    def close(self) -> None:
+        self._check_pid()
+        with self._lock:
+            for child in self._idle:
+                child.kill()
+            self._idle.clear()
+
+    def _call(self, message, timeout: float | None):
+        self._check_pid()
+        deadline_s = timeout if timeout is not None else self.timeout
+        self._slots.acquire()
+        try:
+            with self._lock:
+                child = self._idle.pop() if self._idle else None
+            if child is None or not child.process.is_alive():
+                if child is not None:
+                    child.kill()
+                child = self._spawn()
+            try:
+                child.conn.send(message)
+                ready = child.conn.poll(deadline_s)  # None: wait without limit
+                if not ready:
+                    child.kill()
+                    self.stats.timeouts += 1
+                    self._replace()
+                    raise QueryTimeout(
+                        f"the query ran longer than the {deadline_s:g} s time limit and was stopped; "
+                        f"make it more selective (or add a LIMIT) and try again")
+                reply = child.conn.recv()
+            except (EOFError, OSError, BrokenPipeError):
+                child.kill()
+                self.stats.crashes += 1
+                self._replace()
+                raise QueryExecutionError("the query engine process ended while running this query "
+                                          "(the query is probably too large or too deeply nested)") from None
+            with self._lock:
+                self._idle.append(child)
+            return reply
+        finally:
+            self._slots.release()
+
+    def _replace(self) -> None:
+        """Fork a replacement right away, so the next query does not pay for it."""
+        self.stats.respawns += 1
+        child = self._spawn()
+        with self._lock:
+            self._idle.append(child)
+
+    # -- GraphStore -------------------------------------------------------------------------------
+    def execute(self, query: str, *, accept: str | None = None, media_type: str | None = None,
+                dataset: Dataset = Dataset(), base_iri: str | None = BASE,
+                substitutions: dict[ox.Variable, ox.Term] | None = None,
+                timeout: float | None = None) -> QueryOutput:
+        self.stats.queries += 1
+        reply = self._call(("execute", (query, accept, media_type, tuple(dataset.default_graph_uris),
+                                        tuple(dataset.named_graph_uris), base_iri, substitutions)), timeout)
+        status = reply[0]
+        if status == "ok":
+            _, form, chosen, body, truncated, row_limit = reply
+            return QueryOutput(form, chosen, body, truncated, row_limit)
+        if status == "NotAcceptable":
+            raise NotAcceptable(reply[1], reply[2])
+        raise _ERRORS.get(status, QueryExecutionError)(reply[1])
+
+    def query(self, query: str, *, dataset: Dataset = Dataset(), base_iri: str | None = BASE,
+              substitutions: dict[ox.Variable, ox.Term] | None = None, timeout: float | None = None):
+        """Run ``query`` in a child and return pyoxigraph results re-read from its answer.
+
+        SELECT/ASK come back as :class:`pyoxigraph.QuerySolutions` / ``QueryBoolean`` (from SPARQL
+        JSON), CONSTRUCT/DESCRIBE as a list of triples. Raises ``SyntaxError`` on bad syntax like
+        :meth:`EmbeddedStore.query`, and :class:`QueryTimeout` past the time limit.
+        """
+        try:
+            output = self.execute(query, accept="application/sparql-results+json, application/n-triples",
+                                  dataset=dataset, base_iri=base_iri, substitutions=substitutions,
+                                  timeout=timeout)
+        except QuerySyntaxError as error:
+            raise SyntaxError(str(error)) from None
+        if output.form == "GRAPH":
+            return [quad.triple for quad in ox.parse(output.body, format=ox.RdfFormat.N_TRIPLES)]
+        return ox.parse_query_results(output.body, format=ox.QueryResultsFormat.JSON)
+
+    def describe(self, iri: str) -> list[ox.Triple]:
+        return self.query(f"DESCRIBE <{ox.NamedNode(iri).value}>")
+
+    def counts(self) -> StoreCounts:
+        if self._counts is None:
+            if self.template is not None:
+                self._counts = self.template.counts()
+            else:
+                reply = self._call(("counts", ()), None)
+                if reply[0] != "ok":
+                    raise QueryExecutionError(reply[1])
+                self._counts = StoreCounts(reply[1], reply[2])
+        return self._counts
+

@@ -1,0 +1,133 @@
+"""``/sparql``: the SPARQL 1.1 Protocol query operation over HTTP (a thin layer over :mod:`.protocol`).
+
+The view reads the request (with the body capped at ``Settings.max_body_bytes``), asks
+:func:`gcm_kg.protocol.parse_request` what it is, and either answers the Service Description (or
+the query page for a browser), or runs the query through the app's store — in ``gcm-kg serve``
+that is the :class:`~gcm_kg.executor.ProcessExecutor`, which enforces the time limit. Every
+error goes through :func:`gcm_kg.problems.problem_response`: never a 200 with an error inside.
+"""
+
+from __future__ import annotations
+
+import importlib
+from html import escape
+
+from flask import Flask, Response, request
+
+from . import formats, protocol
+from .app import get_settings, get_store
+from .conneg import negotiate
+from .problems import problem_response
+from .store import NotAcceptable, QueryExecutionError, QuerySyntaxError, QueryTimeout
+
+#: Seconds a client should wait before retrying after a query was stopped at the time limit.
+RETRY_AFTER = 5
+_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "QUERY", "TRACE"]
+_HTML_TYPES = ["text/html", "application/xhtml+xml"]
+
+
+def _read_body(limit: int) -> bytes | None:
+    """The request body, or None when it is larger than ``limit`` bytes (→ 413)."""
+    length = request.content_length
+    if length is not None and length > limit:
+        return None
+    data = request.stream.read(limit + 1)
+    return None if len(data) > limit else data
+
+
+def _endpoint_url() -> str:
+    settings = get_settings()
+    return settings.public_url or request.base_url
+
+
+def sparql() -> Response:
+    settings = get_settings()
+    accept = request.headers.get("Accept")
+    if request.method == "OPTIONS":  # (a CORS preflight is answered before this by ops_views)
+        return Response(status=204, headers={"Allow": protocol.ALLOW})
+    body = _read_body(settings.max_body_bytes)
+    if body is None:
+        return problem_response(413, f"the request body is larger than {settings.max_body_bytes} bytes",
+                                accept)
+    try:
+        operation = protocol.parse_request(request.method, request.query_string,
+                                           request.headers.get("Content-Type"), body)
+    except protocol.ProtocolError as error:
+        return problem_response(error.status, error.detail, accept, title=error.title, headers=error.headers)
+    if isinstance(operation, protocol.ServiceDescriptionRequest):
+        return _service_description(operation.accept_override or accept, accept)
+    try:
+        protocol.check_query(operation.query, allow_service=settings.allow_service, base_iri=settings.base_uri)
+    except protocol.ProtocolError as error:
+        return problem_response(error.status, error.detail, accept, title=error.title, headers=error.headers)
+    try:
+        output = get_store().execute(operation.query, accept=operation.accept_override or accept,
+                                     dataset=operation.dataset, base_iri=settings.base_uri,
+                                     timeout=settings.timeout)
+    except QuerySyntaxError as error:
+        position = protocol.error_position(str(error))
+        return problem_response(400, str(error), accept, title="SPARQL syntax error",
+                                line=position.line, column=position.column)
+    except NotAcceptable as error:
+        return problem_response(406, f"no acceptable format: {error}", accept, offered=error.offered)
+    except QueryTimeout as error:
+        return problem_response(503, str(error), accept, title="Query timeout",
+                                headers={"Retry-After": str(RETRY_AFTER)})
+    except QueryExecutionError as error:
+        return problem_response(500, f"the query failed while running: {error}", accept)
+    response = Response(output.body, status=200, content_type=formats.content_type(output.media_type))
+    response.headers["Vary"] = "Accept"
+    if output.form == "SELECT" and output.row_limit is not None:
+        response.headers["X-Row-Limit"] = str(output.row_limit)
+        if output.truncated:
+            response.headers["X-Result-Truncated"] = "true"
+    return response
+
+
+def _service_description(accept: str | None, error_accept: str | None) -> Response:
+    """SPARQL 1.1 Service Description §3: RDF by Accept (Turtle for ``*/*``), HTML for browsers."""
+    offered = list(formats.GRAPH_FORMATS) + _HTML_TYPES
+    chosen = negotiate(accept, offered)
+    if chosen is None:
+        return problem_response(406, "the service description is available as: " + ", ".join(offered),
+                                error_accept, offered=offered)
+    if chosen in _HTML_TYPES:
+        response = _query_page()
+    else:
+        settings = get_settings()
+        triples = protocol.service_description(
+            _endpoint_url(), get_store().counts(), max_rows=settings.max_rows, timeout=settings.timeout,
+            federation=bool(settings.allow_service))
+        response = Response(protocol.serialize_graph(triples, chosen),
+                            content_type=formats.content_type(chosen))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _query_page() -> Response:
+    """The query UI (module ``gcm_kg.query_ui``), or a minimal form when it is not installed."""
+    try:
+        module = importlib.import_module(f"{__package__}.query_ui")
+    except ModuleNotFoundError as error:
+        if error.name != f"{__package__}.query_ui":
+            raise
+        module = None
+    if module is not None and hasattr(module, "query_page"):
+        page = module.query_page()
+        if isinstance(page, Response):
+            return page
+        return Response(page, content_type="text/html; charset=utf-8")
+    action = escape(request.path)
+    html = ("<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>gcm-kg SPARQL endpoint</title>"
+            "</head><body><h1>SPARQL 1.1 query endpoint</h1>"
+            f"<form method=post action=\"{action}\"><textarea name=query rows=12 cols=80>"
+            "SELECT * WHERE { ?s ?p ?o } LIMIT 10</textarea><br><button>Run query</button></form>"
+            "</body></html>")
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+def register(app: Flask) -> None:
+    """Serve ``/sparql`` (and ``/sparql/``) on ``app``."""
+    for rule in ("/sparql", "/sparql/"):
+        app.add_url_rule(rule, f"sparql_protocol{rule.replace('/', '_')}", sparql, methods=_METHODS,
+                         provide_automatic_options=False)

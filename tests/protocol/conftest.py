@@ -1,0 +1,84 @@
+"""A real SPARQL endpoint on 127.0.0.1 for the protocol tests.
+
+The store holds the W3C protocol suite's three one-triple graphs (``tests/protocol/fixtures``) as
+named graphs, plus a generated graph of 300 triples that makes a 4-way self-join run for hours.
+Queries go through the :class:`~gcm_kg.executor.ProcessExecutor` with a 1 s time limit and a
+50-row cap, exactly as under ``gcm-kg serve``; the HTTP server is werkzeug's threaded server.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from werkzeug.serving import make_server
+
+from gcm_kg.app import create_app
+from gcm_kg.executor import ProcessExecutor
+from gcm_kg.settings import Settings
+from gcm_kg.store import EmbeddedStore
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DATA_GRAPH = "http://kasei.us/2009/09/sparql/data/data{}.rdf"
+GENERATED = "http://example.org/generated"
+GENERATED_SIZE = 300
+TIMEOUT = 1.0
+MAX_ROWS = 50
+MAX_BODY = 20_000
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (a SERVICE call to it fails at once)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+DEAD_SERVICE = f"http://127.0.0.1:{closed_port()}/sparql"
+
+
+def protocol_store() -> ox.Store:
+    store = ox.Store()
+    for n in (1, 2, 3):
+        store.load(path=str(FIXTURES / f"data{n}.nt"), format=ox.RdfFormat.N_TRIPLES,
+                   to_graph=ox.NamedNode(DATA_GRAPH.format(n)))
+    store.extend(ox.Quad(ox.NamedNode(f"http://example.org/item/{i}"), ox.NamedNode("http://example.org/value"),
+                         ox.Literal(str(i)), ox.NamedNode(GENERATED)) for i in range(GENERATED_SIZE))
+    return store
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.base = f"http://127.0.0.1:{self.server.server_port}"
+        self.url = self.base + "/sparql"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def executor():
+    executor = ProcessExecutor(EmbeddedStore(protocol_store()), timeout=TIMEOUT, max_rows=MAX_ROWS, children=4)
+    yield executor
+    executor.close()
+
+
+@pytest.fixture(scope="session")
+def settings():
+    return Settings(timeout=TIMEOUT, max_rows=MAX_ROWS, max_body_bytes=MAX_BODY, allow_service=(DEAD_SERVICE,))
+
+
+@pytest.fixture(scope="session")
+def live(executor, settings):
+    with LiveServer(create_app(settings, executor)) as server:
+        yield server
