@@ -90,8 +90,12 @@ def shipped_files(include_shapes: bool = True) -> list[tuple[Path, str]]:
 
 
 def shipped_quads(include_shapes: bool = True) -> list[ox.Quad]:
-    """Every quad of the shipped ontology, data (and shapes), each in its named graph."""
+    """Every quad of the shipped ontology, data (and shapes), each in its named graph, plus the
+    canned queries of ``queries/`` described in RDF in the graph ``graph/queries``."""
     quads: list[ox.Quad] = []
     for path, graph in shipped_files(include_shapes):
         quads.extend(read_quads(path, graph=graph))
+    from .canned import queries_as_quads  # the canned queries, as SHACL executables (graph/queries)
+
+    quads.extend(queries_as_quads())
     return quads

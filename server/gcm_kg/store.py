@@ -302,6 +302,9 @@ def build_store(directory: Path, extra_files: Sequence[Path] = ()) -> EmbeddedSt
                 store.bulk_load(path=str(path), format=rdfio.rdf_format_for(path), to_graph=ox.NamedNode(graph))
             except SyntaxError as error:
                 raise rdfio.syntax_error_to_rdf_error(path, error) from None
+        from .canned import queries_as_quads  # the canned queries as RDF (graph/queries)
+
+        store.extend(queries_as_quads())
         store.optimize()
         store.flush()
         del store
