@@ -219,7 +219,7 @@ class EmbeddedStore:
             raise StoreOpenError(path, "no such store directory (build it with `gcm-kg build --store DIR`)")
         try:
             return cls(ox.Store.read_only(str(path)), path=path)
-        except OSError as error:
+        except (OSError, RuntimeError, ValueError) as error:  # RocksDB reports corruption as RuntimeError
             raise StoreOpenError(path, str(error)) from None
 
     # -- GraphStore -----------------------------------------------------------------------------

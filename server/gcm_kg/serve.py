@@ -1,0 +1,134 @@
+"""``gcm-kg serve``: the Flask app under gunicorn, with queries in killable child processes.
+
+Process model (measured on 2 cores; see the README):
+
+* Flask request handling holds the GIL, and a second thread over one in-memory store gains only
+  ×1.2–1.6, so throughput comes from **worker processes** (default: one per core), each with a
+  couple of threads (gunicorn ``gthread``: keep-alive, and one request's HTTP work overlaps
+  another's query).
+* Queries do not run in the web worker: pyoxigraph cannot cancel a query, so each worker sends
+  its queries to child *query processes* it can kill at the time limit
+  (:class:`~gcm_kg.executor.ProcessExecutor`, one child per worker thread).
+* **In memory (default):** the shipped graph is loaded once, in the gunicorn master, before the
+  workers fork (``preload_app``); workers and their query processes inherit it copy-on-write.
+  The in-memory store is the fastest for joins, but a large graph costs ≈ 345 MB per million
+  triples — fine for the GCM graph, not for big extra data.
+* **On disk (``--store DIR``):** a store built by ``gcm-kg build`` is opened read-only by every
+  query process (the master only checks that it opens, and counts it). It costs little memory
+  whatever its size, at the price of slower queries (measured: lookups 0.77×, joins 0.34× the
+  in-memory store). Use it for large graphs.
+
+A store that is missing, corrupt or cannot be opened ends ``serve`` with exit status 2 and a
+message naming the path (raised as :class:`~gcm_kg.store.StoreOpenError`, printed by the CLI).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+
+from .settings import Settings
+
+#: Threads per worker (and query processes per worker).
+THREADS = 2
+
+
+def _metrics_hooks() -> tuple[object | None, str | None]:
+    """Prepare prometheus multi-process metrics when the ops module is there: (child_exit hook, dir)."""
+    try:
+        from . import ops_views
+    except ModuleNotFoundError as error:
+        if error.name != f"{__package__}.ops_views":
+            raise
+        return None, None
+    if not hasattr(ops_views, "prepare_multiprocess_metrics"):
+        return None, None
+    try:
+        import prometheus_client  # noqa: F401
+    except ModuleNotFoundError:
+        return None, None
+    directory = tempfile.mkdtemp(prefix="gcm-kg-metrics-")
+    ops_views.prepare_multiprocess_metrics(directory)
+    return getattr(ops_views, "child_exit", None), directory
+
+
+def build_executor(settings: Settings, *, children: int = THREADS):
+    """The query executor over the configured store (raises ``StoreOpenError`` naming the path)."""
+    from .executor import ProcessExecutor
+    from .store import EmbeddedStore
+
+    options = dict(timeout=settings.timeout, max_rows=settings.max_rows, children=children)
+    if settings.store_path is not None:
+        return ProcessExecutor.on_disk(settings.store_path, **options)
+    return ProcessExecutor.in_memory(EmbeddedStore.in_memory(), **options)
+
+
+def gunicorn_options(settings: Settings, host: str, port: int, workers: int) -> dict:
+    return {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": THREADS,
+        "preload_app": True,                 # build / check the store once, in the master
+        # The heartbeat runs in the worker's main thread, not in the request threads, so a
+        # long query does not get its worker killed; the query limit is the executor's job.
+        "timeout": int(max(30, (settings.timeout or 0) + 30)),
+        "graceful_timeout": int(min(max(5, settings.timeout or 0), 60)),
+        "keepalive": 5,
+        "limit_request_line": 8190,          # gunicorn's maximum; longer GET queries → use POST
+        "limit_request_field_size": 8190,
+        "accesslog": "-",
+        "errorlog": "-",
+        "loglevel": "info",
+        "proc_name": "gcm-kg",
+        "control_socket_disable": True,      # gunicorn ≥ 24 would open a control socket in $HOME
+    }
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None) -> int:
+    """Run the service under gunicorn until it is stopped; returns the exit status."""
+    from gunicorn.app.base import BaseApplication
+
+    from .app import create_app
+
+    workers = workers or os.cpu_count() or 1
+    master_pid = os.getpid()  # gunicorn workers are forked inside run() and unwind through here too
+    child_exit, metrics_dir = _metrics_hooks()
+    try:
+        executor = build_executor(settings)
+        counts = executor.counts()
+        app = create_app(settings, executor)
+        where = str(settings.store_path) if settings.store_path else "in memory"
+        print(f"gcm-kg: {counts.triples} triples in {len(counts.graphs)} graphs ({where}); "
+              f"serving http://{host}:{port}/sparql with {workers} worker(s) x {THREADS} threads, "
+              f"query time limit {settings.timeout:g} s, row cap {settings.max_rows}", file=sys.stderr, flush=True)
+
+        def post_worker_init(worker):
+            executor.warm_up()
+
+        def worker_exit(server, worker):
+            executor.close()
+
+        class Service(BaseApplication):
+            def load_config(self):
+                for key, value in gunicorn_options(settings, host, port, workers).items():
+                    if key in self.cfg.settings:  # skip settings this gunicorn does not know
+                        self.cfg.set(key, value)
+                self.cfg.set("post_worker_init", post_worker_init)
+                self.cfg.set("worker_exit", worker_exit)
+                if child_exit is not None:
+                    self.cfg.set("child_exit", child_exit)
+
+            def load(self):
+                return app
+
+        try:
+            Service().run()
+        except SystemExit as stop:
+            return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        return 0
+    finally:
+        if metrics_dir and os.getpid() == master_pid:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
