@@ -157,3 +157,32 @@ def test_every_entity_has_a_label_and_provenance():
     assert len(rows) > 100
     missing = [r["x"] for r in rows if not r["labels"] or not r["provs"]]
     assert not missing, missing
+
+
+def test_every_minted_term_is_documented_in_english_and_spanish():
+    rows = select("""
+    SELECT ?t (GROUP_CONCAT(DISTINCT lang(?l)) AS ?labels) (GROUP_CONCAT(DISTINCT lang(?d)) AS ?defs)
+           (COUNT(DISTINCT ?ex) AS ?examples) (COUNT(DISTINCT ?by) AS ?definedBy) WHERE {
+      ?t ?p ?o . FILTER(STRSTARTS(STR(?t), STR(gcmo:)))
+      OPTIONAL { ?t rdfs:label ?l } OPTIONAL { ?t skos:definition ?d }
+      OPTIONAL { ?t skos:example ?ex } OPTIONAL { ?t rdfs:isDefinedBy ?by FILTER(?by = <https://w3id.org/gcm-kg/ontology>) }
+    } GROUP BY ?t""")
+    assert {r["t"].split("#")[1] for r in rows} == {
+        "Objective", "Theme", "Challenge", "Opportunity", "ObjectiveNumber",
+        "coversObjective", "servesObjective", "generalObjective", "setOutIn"}
+    for r in rows:
+        assert set(r["labels"].split()) == {"en", "es"}, r["t"]
+        assert set(r["defs"].split()) == {"en", "es"}, r["t"]
+        assert r["examples"] >= 1 and r["definedBy"] == 1, r["t"]
+
+
+def test_ontology_examples_are_valid_turtle():
+    import pyoxigraph as ox
+
+    from gcm_kg.namespaces import PREFIXES
+
+    header = "@base <https://w3id.org/gcm-kg/id/> .\n" + "".join(f"@prefix {p}: <{i}> .\n" for p, i in PREFIXES.items())
+    rows = select("SELECT ?t ?ex WHERE { ?t skos:example ?ex FILTER(STRSTARTS(STR(?t), STR(gcmo:))) }")
+    assert len(rows) >= 9
+    for r in rows:
+        assert list(ox.parse((header + r["ex"]).encode(), format=ox.RdfFormat.TURTLE)), r["t"]
