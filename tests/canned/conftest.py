@@ -1,0 +1,32 @@
+"""Fixtures of the canned-query tests: one in-memory store of the shipped graph, and the app served
+by a real HTTP server on 127.0.0.1 (session-scoped, so the graph is loaded once)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from gcm_kg.app import create_app
+from gcm_kg.settings import Settings
+from gcm_kg.store import EmbeddedStore
+
+#: A small row cap, so that paging and the cap can be tested on the small shipped graph.
+MAX_ROWS = 25
+
+
+@pytest.fixture(scope="session")
+def canned_store() -> EmbeddedStore:
+    return EmbeddedStore.in_memory()
+
+
+@pytest.fixture(scope="session")
+def api_base(canned_store) -> str:
+    app = create_app(Settings(max_rows=MAX_ROWS), canned_store)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
