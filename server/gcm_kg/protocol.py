@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from urllib.parse import parse_qsl, urljoin
+from urllib.parse import unquote_to_bytes, urljoin
 
 import pyoxigraph as ox
 
@@ -121,14 +121,18 @@ UPDATE_PARAMS = ("update", "using-graph-uri", "using-named-graph-uri")
 
 
 def _params(raw: bytes, where: str) -> dict[str, list[str]]:
-    """Decode ``application/x-www-form-urlencoded`` bytes strictly as UTF-8 (else 400)."""
+    """Decode ``application/x-www-form-urlencoded`` bytes (URL query or body) strictly as UTF-8 (else 400)."""
     result: dict[str, list[str]] = {}
-    try:
-        pairs = parse_qsl(raw, keep_blank_values=True, strict_parsing=False)
-        for key, value in pairs:
-            result.setdefault(key.decode("utf-8"), []).append(value.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        raise ProtocolError(400, f"the {where} is not valid percent-encoded UTF-8: {error}") from None
+    for part in raw.split(b"&"):
+        if not part:
+            continue
+        key, _, value = part.partition(b"=")
+        try:
+            name = unquote_to_bytes(key.replace(b"+", b" ")).decode("utf-8")
+            text = unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ProtocolError(400, f"the {where} is not valid percent-encoded UTF-8: {error}") from None
+        result.setdefault(name, []).append(text)
     return result
 
 
@@ -145,22 +149,29 @@ def parse_media_type(header: str | None) -> tuple[str | None, dict[str, str]]:
     return head.strip().lower(), params
 
 
-def accept_for_format(value: str) -> str:
-    """The Accept header a ``format=``/``output=`` value stands for (400 if unknown)."""
+def accept_for_format(value: str) -> str | None:
+    """The Accept header a ``format=``/``output=`` value stands for; None if it names nothing known."""
     name = value.strip().lower()
     if name in FORMAT_NAMES:
         return FORMAT_NAMES[name]
-    if "/" in name and " " not in name:
+    if name in FORMAT_IRIS:  # a media type this service writes
         return name
-    raise ProtocolError(400, f"unknown format {value!r}: use a media type or one of "
-                             f"{', '.join(sorted(FORMAT_NAMES))}")
+    return None
 
 
 def _override(params: dict[str, list[str]]) -> str | None:
-    values = params.get("format", []) + params.get("output", [])
-    if len(values) > 1:
-        raise ProtocolError(400, "give at most one format= / output= parameter")
-    return accept_for_format(values[0]) if values else None
+    """The Accept override from ``format=`` / ``output=``.
+
+    Clients repeat the format under several names (SPARQLWrapper sends ``format=tsv&format=
+    text/tab-separated-values&output=tsv``): values naming the same format are fine together,
+    different ones are a 400. Unknown values are ignored (content negotiation then decides), as
+    endpoints are expected to be oblivious to format names they do not know.
+    """
+    known = {accept for value in params.get("format", []) + params.get("output", [])
+             if (accept := accept_for_format(value)) is not None}
+    if len(known) > 1:
+        raise ProtocolError(400, "format= / output= name different formats: " + " vs ".join(sorted(known)))
+    return known.pop() if known else None
 
 
 def _graph_uris(params: dict[str, list[str]], name: str) -> tuple[str, ...]:
@@ -210,7 +221,7 @@ def parse_request(method: str, query_string: bytes, content_type: str | None, bo
             form = _params(body, "request body")
             if any(name in form for name in UPDATE_PARAMS):
                 raise ProtocolError(403, READ_ONLY)
-            for name in ("query", "format", "output"):
+            for name in ("query",):
                 if name in form and name in url:
                     raise ProtocolError(400, f"{name}= is given both in the URL and in the body; give it once")
             params = {key: url.get(key, []) + form.get(key, []) for key in set(url) | set(form)}
