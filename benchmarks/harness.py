@@ -72,6 +72,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text).strip("-")
+
+
 def dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
 
@@ -162,6 +166,11 @@ def _stat(pid: int) -> list[str] | None:
     return [str(pid), "comm"] + raw[raw.rindex(")") + 2:].split()
 
 
+def parent_pid(pid: int) -> int | None:
+    fields = _stat(pid)
+    return int(fields[3]) if fields else None
+
+
 def tree_pids(root: int) -> list[int]:
     """``root`` and all its descendants (from /proc/*/stat parent ids)."""
     children: dict[int, list[int]] = collections.defaultdict(list)
@@ -244,7 +253,7 @@ class Server:
         self.name, self.argv, self.port, self.ours = name, list(argv), port, ours
         self.base = f"http://{HOST}:{port}"
         self.sparql_path = sparql_path
-        self.log_path = Path(log_dir) / f"{name}.log"
+        self.log_path = Path(log_dir) / f"{slug(name)}.log"
         self.env = env
         self.process: subprocess.Popen | None = None
         self.started_at = 0.0
@@ -357,12 +366,18 @@ def build_oxigraph(data: Data, log: Callable[[str], None] = print) -> dict:
     return info
 
 
-def ours_server(data: Data, log_dir: Path, *, store: bool = True, extra_args: Sequence[str] = ()) -> Server:
+def ours_server(data: Data, log_dir: Path, *, store: bool = False, extra_args: Sequence[str] = ()) -> Server:
+    """Our service: in memory (its default; the synthetic file added by :mod:`benchmarks.serve_memory`)
+    or ``gcm-kg serve --store DIR`` over the store ``gcm-kg build`` made."""
     port = free_port()
-    argv = [tool("gcm-kg"), "serve", "--host", HOST, "--port", str(port)]
     if store:
-        argv += ["--store", str(data.store_dir("gcm-kg"))]
-    return Server("gcm-kg" if store else "gcm-kg-memory", argv + list(extra_args), port, log_dir=log_dir, ours=True)
+        argv = [tool("gcm-kg"), "serve", "--host", HOST, "--port", str(port),
+                "--store", str(data.store_dir("gcm-kg"))]
+        return Server("gcm-kg --store", argv + list(extra_args), port, log_dir=log_dir, ours=True)
+    argv = [sys.executable, "-m", "benchmarks.serve_memory", "--host", HOST, "--port", str(port), str(data.extra_nt)]
+    root = str(Path(__file__).resolve().parents[1])
+    env = {"PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    return Server("gcm-kg", argv + list(extra_args), port, log_dir=log_dir, env=env, ours=True)
 
 
 def oxigraph_server(data: Data, log_dir: Path) -> Server:
@@ -462,6 +477,10 @@ SELECT ?work ?name ?year WHERE {
     ]
 
 
+#: Canned queries whose defaults reach into the synthetic data (works of UNODC, questions on a theme).
+PREFERRED_CANNED = ("organisation-works", "theme-questions")
+
+
 def ours_only_queries(data: Data, port: int, n_iris: int = 200) -> list[Query]:
     """Linked data and canned queries, when the running server offers them (found by asking it)."""
     queries: list[Query] = []
@@ -475,7 +494,9 @@ def ours_only_queries(data: Data, port: int, n_iris: int = 200) -> list[Query]:
         queries.append(Query("deref", "dereference /id/question/… (303 + Turtle document)", "lookup",
                              [Request("GET", p, accept="text/turtle", follow=True) for p in paths],
                              ours_only=True, form="DOC"))
-    for name in canned_query_names(port)[:2]:
+    names = canned_query_names(port)
+    preferred = [n for n in PREFERRED_CANNED if n in names] or names
+    for name in preferred[:2]:
         queries.append(Query(f"api:{name}", f"canned query /api/queries/{name}", "heavy",
                              [Request("GET", f"/api/queries/{name}", accept="application/json")],
                              ours_only=True, form="DOC"))
@@ -674,7 +695,7 @@ end
 
 def run_wrk(server: Server, query: Query, concurrency: int, duration: float, workdir: Path,
             timeout: float = 30) -> CellResult:
-    script = Path(workdir) / f"wrk-{server.name}-{query.name.replace(':', '-')}.lua"
+    script = Path(workdir) / f"wrk-{slug(server.name)}-{slug(query.name)}-c{concurrency}.lua"
     script.write_text(wrk_script(server, query))
     threads = max(1, min(concurrency, os.cpu_count() or 1, 4))
     argv = [tool("wrk"), "-t", str(threads), "-c", str(concurrency), "-d", f"{max(1, round(duration))}s",
