@@ -269,3 +269,33 @@ def test_policy_functions():
     assert not star.allow_credentials
     assert "Access-Control-Allow-Credentials" not in preflight_headers(star, ORIGIN)
     assert preflight_headers(CorsPolicy(), ORIGIN) is None
+
+
+def test_sparql_requests_are_counted_by_status(base):
+    def count(text, status):
+        return sample(text, "gcm_kg_http_requests_total", route="/sparql", method="POST", status=status) or 0
+
+    before = requests.get(base + "/metrics", timeout=10).text
+    headers = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
+    assert requests.post(base + "/sparql", data="ASK {}", headers=headers, timeout=10).status_code == 200
+    assert requests.post(base + "/sparql", data="ASK {", headers=headers, timeout=10).status_code == 400
+    after = requests.get(base + "/metrics", timeout=10).text
+    assert count(after, 200) == count(before, 200) + 1
+    assert count(after, 400) == count(before, 400) + 1
+    errors = sample(after, "gcm_kg_http_errors_total", route="/sparql", method="POST", status=400)
+    assert errors >= 1
+
+
+def test_timeouts_are_503s_of_the_sparql_routes():
+    from gcm_kg.ops_views import HttpMetrics
+
+    metrics = HttpMetrics()
+    metrics.observe("/sparql", "POST", 503, 30.0)
+    metrics.observe("/sparql", "GET", 503, 30.0)
+    metrics.observe("/ready", "GET", 503, 0.01)  # not a query timeout
+    metrics.observe("/sparql", "POST", 500, 0.2)
+    assert metrics.registry.get_sample_value("gcm_kg_sparql_timeouts_total") == 2
+    assert metrics.registry.get_sample_value(
+        "gcm_kg_http_errors_total", {"route": "/ready", "method": "GET", "status": "503"}) == 1
+    assert metrics.registry.get_sample_value(
+        "gcm_kg_http_request_duration_seconds_bucket", {"route": "/sparql", "method": "POST", "le": "60.0"}) == 2
