@@ -1,0 +1,267 @@
+"""The REST API over a real HTTP server: listing, formats, paging, errors, OpenAPI, examples."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import urllib.parse
+
+import pyoxigraph as ox
+import pytest
+import requests
+from openapi_spec_validator import OpenAPIV31SpecValidator, validate
+
+from gcm_kg import canned
+
+import paper
+from conftest import MAX_ROWS
+from paper import ID
+
+HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # a browser's Accept
+
+
+def get(base, path, accept="*/*", **params):
+    return requests.get(base + path, params=params, headers={"Accept": accept}, timeout=30)
+
+
+# -- listing -------------------------------------------------------------------------------------
+def test_listing_json(api_base):
+    response = get(api_base, "/api/queries")
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("application/json")
+    entries = {e["name"]: e for e in response.json()["queries"]}
+    assert set(entries) == set(canned.load_queries())
+    entry = entries["theme-questions"]
+    assert entry["parameters"] == [{
+        "name": "theme", "type": "iri", "required": False, "multiple": False,
+        "description": canned.get_query("theme-questions").params[0].description,
+        "default": f"{ID}theme/consular-protection", "example": f"{ID}theme/return-and-reintegration",
+        "base": f"{ID}theme/"}]
+    assert entry["url"] == api_base + "/api/queries/theme-questions"
+    assert set(entry["snippets"]) == {"curl", "python", "r"}
+    assert "SPARQLWrapper" in entry["snippets"]["python"] and api_base + "/sparql" in entry["snippets"]["python"]
+    assert entry["snippets"]["curl"].startswith("curl ") and "/api/queries/theme-questions" in entry["snippets"]["curl"]
+    assert "read.csv(" in entry["snippets"]["r"] and "format=csv" in entry["snippets"]["r"]
+
+
+def test_listing_permalink_opens_the_query_ui_with_a_runnable_query(api_base, canned_store):
+    for entry in get(api_base, "/api/queries").json()["queries"]:
+        url = urllib.parse.urlsplit(entry["permalink"])
+        assert url.path == "/sparql"
+        (text,) = urllib.parse.parse_qs(url.query)["query"]
+        query = canned.get_query(entry["name"])
+        assert text == query.bind().standalone_text()
+        # the permalink's query gives what the API gives with the defaults
+        assert len(list(canned_store.query(text))) == len(canned.run_table(canned_store, query.bind()).rows)
+
+
+def test_listing_html_for_browsers(api_base):
+    response = get(api_base, "/api/queries", accept=HTML)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
+    page = response.text
+    for query in canned.load_queries().values():
+        assert f"id='{query.name}'" in page
+    assert "SPARQLWrapper" in page and "curl" in page and "read.csv" in page
+    assert "/sparql?query=" in page
+
+
+def test_the_snippet_python_code_runs_against_the_endpoint(api_base):
+    pytest.importorskip("SPARQLWrapper")
+    response = get(api_base, "/sparql", accept="application/sparql-results+json", query="ASK {}")
+    if response.status_code == 404:
+        pytest.skip("no /sparql endpoint in this build")
+    entry = next(e for e in get(api_base, "/api/queries").json()["queries"] if e["name"] == "round-table-objectives")
+    out = io.StringIO()
+    import contextlib
+    with contextlib.redirect_stdout(out):
+        exec(compile(entry["snippets"]["python"], "snippet", "exec"), {})
+    assert len(out.getvalue().splitlines()) == 6 and "Manage borders" in out.getvalue()
+
+
+# -- running -------------------------------------------------------------------------------------
+def test_run_json(api_base):
+    response = get(api_base, "/api/queries/round-table-objectives")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["query"] == "round-table-objectives"
+    assert body["columns"] == ["objective", "number", "title"]
+    assert [(r["number"], r["title"]) for r in body["rows"]] == paper.ROUND_TABLE_OBJECTIVES
+    assert (body["limit"], body["offset"], body["next"]) == (MAX_ROWS, 0, None)
+    assert response.headers["X-Row-Limit"] == str(MAX_ROWS)
+
+
+def test_run_csv(api_base):
+    for response in (get(api_base, "/api/queries/round-table-objectives", accept="text/csv"),
+                     get(api_base, "/api/queries/round-table-objectives", format="csv")):
+        assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/csv")
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+        assert rows[0] == ["objective", "number", "title"]
+        assert [(int(n), t) for _, n, t in rows[1:]] == paper.ROUND_TABLE_OBJECTIVES
+
+
+def test_run_sparql_result_formats(api_base):
+    response = get(api_base, "/api/queries/theme-questions", accept="application/sparql-results+json")
+    assert response.headers["Content-Type"].startswith("application/sparql-results+json")
+    results = response.json()
+    assert results["head"]["vars"] == ["question", "number", "wording", "objectives"]
+    assert [b["number"]["value"] for b in results["results"]["bindings"]] == ["13", "14"]
+    for accept, fmt in (("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+                        ("text/tab-separated-values", ox.QueryResultsFormat.TSV)):
+        response = get(api_base, "/api/queries/theme-questions", accept=accept)
+        assert response.status_code == 200 and response.headers["Content-Type"].startswith(accept)
+        solutions = ox.parse_query_results(response.content, format=fmt)
+        assert [s["number"].value for s in solutions] == ["13", "14"]
+
+
+def test_run_html_for_browsers(api_base):
+    response = get(api_base, "/api/queries/questions-mentioning", accept=HTML, text="<script>alert(1)</script>")
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
+    assert "<script>alert" not in response.text and "&lt;script&gt;" in response.text
+
+
+def test_multiple_values_by_repeating_the_parameter(api_base):
+    response = get(api_base, "/api/queries/theme-resources", theme=["return-and-reintegration", "consular-protection"],
+                   kind="video")
+    assert {r["url"] for r in response.json()["rows"]} == {paper.AVRR_VIDEO, paper.AVRR_BRAZIL}
+
+
+# -- paging --------------------------------------------------------------------------------------
+def _links(response) -> dict[str, str]:
+    return {link["rel"]: link["url"] for link in requests.utils.parse_header_links(response.headers["Link"])}
+
+
+def test_paging_with_link_headers(api_base, canned_store):
+    everything = get(api_base, "/api/queries/coverage-matrix", limit=1000).json()["rows"]
+    assert len(everything) == 30 > MAX_ROWS or len(everything) == MAX_ROWS  # capped at the row cap
+    pages, url = [], api_base + "/api/queries/coverage-matrix?limit=7"
+    while url:
+        response = requests.get(url, headers={"Accept": "application/json"}, timeout=30)
+        assert response.status_code == 200
+        body = response.json()
+        pages.append(body["rows"])
+        links = _links(response)
+        assert body["next"] == links.get("next")
+        assert "first" in links and ("prev" in links) == (body["offset"] > 0)
+        url = links.get("next")
+    assert [len(p) for p in pages] == [7, 7, 7, 7, 2]
+    whole = canned.run_table(canned_store, canned.get_query("coverage-matrix").bind())
+    assert sum(pages, []) == whole.records()
+
+
+def test_row_cap_is_announced_and_applied(api_base):
+    response = get(api_base, "/api/queries/coverage-matrix", limit=1000)
+    body = response.json()
+    assert response.headers["X-Row-Limit"] == str(MAX_ROWS)
+    assert body["limit"] == MAX_ROWS and len(body["rows"]) == MAX_ROWS
+    assert _links(response)["next"].endswith(f"limit={MAX_ROWS}&offset={MAX_ROWS}")
+    rest = requests.get(_links(response)["next"], timeout=30).json()
+    assert len(rest["rows"]) == 30 - MAX_ROWS and rest["next"] is None
+
+
+def test_paging_keeps_the_parameters_and_works_for_csv(api_base):
+    response = get(api_base, "/api/queries/theme-questions", accept="text/csv", theme="return-and-reintegration",
+                   limit=2, offset=0)
+    assert len(list(csv.reader(io.StringIO(response.text)))) == 3  # header + 2
+    nxt = _links(response)["next"]
+    assert "theme=return-and-reintegration" in nxt and "offset=2" in nxt
+    rest = requests.get(nxt, headers={"Accept": "text/csv"}, timeout=30)
+    assert len(list(csv.reader(io.StringIO(rest.text)))) == 2  # header + question 13
+    assert "next" not in _links(rest) and "prev" in _links(rest)
+
+
+# -- errors --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path, params, status, parameter", [
+    ("/api/queries/theme-questions", {"theme": "x> } UNION { ?s ?p ?o } #"}, 400, "theme"),
+    ("/api/queries/theme-questions", {"theme": "a\x00b"}, 400, "theme"),
+    ("/api/queries/theme-questions", {"thme": "border-management"}, 400, "thme"),
+    ("/api/queries/objective-resources", {"objective": "24"}, 400, "objective"),
+    ("/api/queries/events-on-date", {"date": "2021-13-01"}, 400, "date"),
+    ("/api/queries/theme-resources", {"kind": "podcast"}, 400, "kind"),
+    ("/api/queries/round-table-objectives", {"limit": "0"}, 400, "limit"),
+    ("/api/queries/round-table-objectives", {"limit": "ten"}, 400, "limit"),
+    ("/api/queries/round-table-objectives", {"offset": "-1"}, 400, "offset"),
+    ("/api/queries/round-table-objectives", {"format": "yaml"}, 400, "format"),
+])
+def test_bad_parameters_are_400_problems_naming_the_parameter(api_base, path, params, status, parameter):
+    response = get(api_base, path, accept="application/json", **params)
+    assert response.status_code == status
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    problem = response.json()
+    assert problem["status"] == status and problem["parameter"] == parameter and parameter in problem["detail"]
+
+
+def test_hostile_values_over_http(api_base):
+    hostile = ['"', ">", "}", "\n", "\\u0022", "\x00", '" } UNION { ?s ?p ?o } #', "%3E%7D"]
+    session = requests.Session()
+    for query in canned.load_queries().values():
+        benign = len(get(api_base, f"/api/queries/{query.name}").json()["rows"])
+        for param in query.params:
+            for value in hostile:
+                response = session.get(f"{api_base}/api/queries/{query.name}", params={param.name: value}, timeout=30)
+                assert response.status_code in (200, 400), (query.name, param.name, value)
+                if response.status_code == 200:
+                    assert len(response.json()["rows"]) <= max(benign, 14), (query.name, param.name, value)
+
+
+def test_unknown_query_is_404_and_unacceptable_type_is_406(api_base):
+    response = get(api_base, "/api/queries/no-such-query", accept="application/json")
+    assert response.status_code == 404 and "round-table-objectives" in response.json()["detail"]
+    response = get(api_base, "/api/queries/round-table-objectives", accept="image/png")
+    assert response.status_code == 406
+
+
+# -- OpenAPI -------------------------------------------------------------------------------------
+def test_openapi_is_valid_3_1_and_covers_every_query(api_base):
+    response = get(api_base, "/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"].startswith("3.1")
+    validate(document, cls=OpenAPIV31SpecValidator)
+    for query in canned.load_queries().values():
+        operation = document["paths"][f"/api/queries/{query.name}"]["get"]
+        names = [p["name"] for p in operation["parameters"]]
+        assert names == [p.name for p in query.params] + ["limit", "offset", "format"]
+    kind = next(p for p in document["paths"]["/api/queries/theme-resources"]["get"]["parameters"] if p["name"] == "kind")
+    assert kind["schema"]["type"] == "array" and "video" in kind["schema"]["items"]["enum"] and kind["explode"]
+    objective = document["paths"]["/api/queries/objective-resources"]["get"]["parameters"][0]
+    assert objective["schema"] == {"type": "integer", "minimum": 1, "maximum": 23, "default": 14}
+    assert document["servers"] == [{"url": api_base}]
+
+
+# -- the queries as RDF --------------------------------------------------------------------------
+SH = "http://www.w3.org/ns/shacl#"
+
+
+def test_sparql_examples_turtle(api_base):
+    response = get(api_base, "/.well-known/sparql-examples", accept="text/turtle")
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/turtle")
+    triples = list(ox.parse(response.content, format=ox.RdfFormat.TURTLE))
+    executables = {t.subject.value for t in triples
+                   if t.predicate.value.endswith("#type") and t.object.value == SH + "SPARQLSelectExecutable"}
+    assert executables == {q.iri for q in canned.load_queries().values()}
+    selects = [t for t in triples if t.predicate.value == SH + "select"]
+    assert len(selects) == len(executables)
+    for t in selects:  # each sh:select is a runnable SPARQL query
+        ox.Store().query(t.object.value)
+    assert get(api_base, "/.well-known/sparql-examples", accept=HTML).url.endswith("/api/queries")
+    nq = get(api_base, "/.well-known/sparql-examples", accept="application/n-quads")
+    assert f"<{canned.QUERIES_GRAPH}>" in nq.text
+
+
+def test_queries_graph_is_queryable_in_the_store(canned_store):
+    rows = list(canned_store.query(f"""
+        PREFIX sh: <{SH}> PREFIX schema: <https://schema.org/>
+        SELECT ?q ?text WHERE {{ GRAPH <{canned.QUERIES_GRAPH}> {{
+            ?q a sh:SPARQLExecutable, sh:SPARQLSelectExecutable ; sh:select ?text ;
+               schema:target <{canned.ENDPOINT}> ; schema:keywords "objectives" . }} }}"""))
+    assert {r["q"].value for r in rows} >= {ID + "query/round-table-objectives", ID + "query/coverage-matrix"}
+
+
+def test_queries_graph_is_queryable_at_the_endpoint(api_base):
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{canned.QUERIES_GRAPH}> {{ ?q a <{SH}SPARQLSelectExecutable> }} }}"
+    response = requests.post(api_base + "/sparql", data={"query": query},
+                             headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    if response.status_code == 404:
+        pytest.skip("no /sparql endpoint in this build")
+    assert response.status_code == 200
+    assert int(response.json()["results"]["bindings"][0]["n"]["value"]) == len(canned.load_queries())
