@@ -485,7 +485,8 @@ def ours_only_queries(data: Data, port: int, n_iris: int = 200) -> list[Query]:
     """Linked data and canned queries, when the running server offers them (found by asking it)."""
     queries: list[Query] = []
     iris = data.question_iris[:: max(1, len(data.question_iris) // n_iris)][:n_iris]
-    paths = [urllib.parse.urlparse(iri).path for iri in iris]
+    base = ID[: -len("id/")]  # the service serves {base}id/{kind}/{key} at /id/{kind}/{key}
+    paths = ["/" + iri[len(base):] for iri in iris]
     try:
         status, _h, _b = http_request(port, "GET", paths[0], headers={"Accept": "text/turtle"}, timeout=10)
     except OSError:
