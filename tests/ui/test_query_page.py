@@ -260,3 +260,18 @@ def test_screenshot(page, server):
     page.click("#run")
     page.wait_for_selector("table.results tbody tr")
     page.screenshot(path="/tmp/gcm-kg-query-page.png", full_page=True)
+
+
+def test_dataset_of_the_page_url_is_used_for_queries(page, server):
+    graph = "https://w3id.org/gcm-kg/graph/ontology"
+    expected = requests.post(server + "/sparql", data=f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                             headers={"Content-Type": "application/sparql-query",
+                                      "Accept": "application/sparql-results+json"}, timeout=10)
+    n = expected.json()["results"]["bindings"][0]["n"]["value"]
+    query = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+    open_page(page, f"{server}/sparql?query={quote(query)}&default-graph-uri={quote(graph, safe='')}")
+    assert graph in page.inner_text(".dataset")
+    page.click("#run")
+    page.wait_for_selector("table.results tbody tr")
+    assert page.locator("table.results tbody td").nth(1).inner_text() == n
+    assert "default-graph-uri=" in page.url

@@ -301,8 +301,12 @@
   });
 
   $("yasgui-link").addEventListener("click", function () {
+    // YASGUI reads its settings from the fragment: query, endpoint, requestMethod, defaultGraph, namedGraph.
+    var graphs = config.dataset.map(function (pair) {
+      return "&" + (pair[0] === "default-graph-uri" ? "defaultGraph" : "namedGraph") + "=" + encodeURIComponent(pair[1]);
+    }).join("");
     this.href = config.yasgui + "#query=" + encodeURIComponent(editor.value) +
-      "&endpoint=" + encodeURIComponent(config.publicEndpoint) + "&requestMethod=POST";
+      "&endpoint=" + encodeURIComponent(config.publicEndpoint) + "&requestMethod=POST" + graphs;
     this.target = "_blank";
   });
 
