@@ -275,3 +275,19 @@ def test_dataset_of_the_page_url_is_used_for_queries(page, server):
     page.wait_for_selector("table.results tbody tr")
     assert page.locator("table.results tbody td").nth(1).inner_text() == n
     assert "default-graph-uri=" in page.url
+
+
+def test_add_missing_prefixes(page, server):
+    open_page(page, server + "/sparql")
+    set_query(page, "PREFIX gcmo: <https://w3id.org/gcm-kg/ontology#>\n"
+                    "SELECT * { ?o a gcmo:Objective ; skos:prefLabel ?l ; schema:position ?n ; unknown:x ?y }")
+    page.click("#add-prefixes")
+    text = page.input_value("#editor")
+    assert text.startswith("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+                           "PREFIX schema: <https://schema.org/>\n")
+    assert text.count("PREFIX gcmo:") == 1 and "PREFIX unknown:" not in text
+    assert "skos, schema" in page.inner_text("#status")
+    # The browser's undo takes the insertion back in one step.
+    page.focus("#editor")
+    page.keyboard.press("Control+z")
+    assert not page.input_value("#editor").startswith("PREFIX skos:")
