@@ -32,8 +32,10 @@ import ctypes
 import multiprocessing
 import os
 import queue
+import select
 import signal
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,6 +121,22 @@ class _Child:
         self.process.start()
         child_end.close()
         self.conn = parent_end
+        self.poller = select.poll()  # one poll object per child: no selector built per query
+        self.poller.register(parent_end.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+
+    def wait(self, seconds: float | None) -> bool:
+        """True when the child's answer (or its end) is readable within ``seconds`` (None: no limit)."""
+        if seconds is None:
+            return bool(self.poller.poll())
+        deadline = time.monotonic() + seconds
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            try:
+                return bool(self.poller.poll(max(1, int(remaining * 1000 + 0.999))))
+            except InterruptedError:  # (Python retries EINTR itself; kept for clarity)
+                continue
 
     def kill(self) -> None:
         try:
@@ -252,7 +270,7 @@ class ProcessExecutor:
                 child = self._spawn()
             try:
                 child.conn.send(message)
-                ready = child.conn.poll(deadline_s)  # None: wait without limit
+                ready = child.wait(deadline_s)
                 if not ready:
                     child.kill()
                     self.stats.timeouts += 1

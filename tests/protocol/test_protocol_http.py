@@ -415,3 +415,26 @@ def test_rdflib_sparqlstore(live):
     post_store = SPARQLStore(live.url, method="POST_FORM", returnFormat="xml")
     assert len(list(post_store.query(SELECT))) == 3
     assert len(post_store.query(CONSTRUCT).graph) == 3
+
+
+# -- the WSGI fast path and the Flask view answer alike ---------------------------------------------
+
+@pytest.mark.parametrize("method, params, body, headers", [
+    ("GET", {"query": SELECT}, None, {"Accept": "text/csv"}),
+    ("GET", {"query": "ASK {"}, None, {"Accept": "application/problem+json"}),
+    ("GET", {"query": SELECT}, None, {"Accept": "image/png"}),
+    ("GET", {"update": "CLEAR ALL"}, None, {}),
+    ("POST", {}, b"ASK { ?s a ?t }", {"Content-Type": "application/sparql-query"}),
+    ("POST", {}, b"query=ASK%20%7B%7D", {"Content-Type": "application/x-www-form-urlencoded"}),
+    ("POST", {}, b"ASK {}", {"Content-Type": "text/plain"}),
+    ("GET", {"query": f"SELECT ?s {{ GRAPH <{GENERATED}> {{ ?s ?p ?v }} }}"}, None, {}),
+])
+def test_fast_path_and_flask_view_agree(live, method, params, body, headers):
+    """Requests with an Origin header skip the fast path (CORS is applied by the Flask hooks)."""
+    fast = requests.request(method, live.url, params=params, data=body, headers=headers, timeout=30)
+    flask = requests.request(method, live.url, params=params, data=body,
+                             headers={**headers, "Origin": "https://example.org"}, timeout=30)
+    assert fast.status_code == flask.status_code
+    assert fast.content == flask.content
+    for name in ("Content-Type", "Vary", "X-Row-Limit", "X-Result-Truncated", "Accept-Post"):
+        assert fast.headers.get(name) == flask.headers.get(name), name
