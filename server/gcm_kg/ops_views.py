@@ -38,6 +38,7 @@ _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"
 _T0 = "gcm_kg.t0"
 _PREFLIGHT = "gcm_kg.preflight"
 _NO_STORE = {"Cache-Control": "no-store"}
+READY_TIMEOUT = 5.0  # seconds: a store that cannot answer ASK {} in this time is not ready
 
 
 # -- multi-process metrics (gunicorn) ------------------------------------------------------------
@@ -185,7 +186,7 @@ def health() -> Response:
 def ready() -> Response:
     store = current_app.extensions["gcm_kg.store"]
     try:
-        output = store.execute("ASK {}", accept="application/sparql-results+json")
+        output = store.execute("ASK {}", accept="application/sparql-results+json", timeout=READY_TIMEOUT)
         if json.loads(output.body).get("boolean") is not True:
             raise RuntimeError("the store answered ASK {} with false")
         counts = store.counts()
