@@ -314,6 +314,9 @@ def check_query(query: str, *, allow_service: tuple[str, ...] = (), base_iri: st
       (a ``SERVICE ?var`` is refused whenever federation is restricted: its target is unknown);
     * bracket nesting deeper than :data:`MAX_NESTING` → 400.
     """
+    openers = query.count("{") + query.count("(") + query.count("[")
+    if openers <= MAX_NESTING and "service" not in query.lower():
+        return  # nothing to check: no SERVICE anywhere, and nesting cannot exceed the number of openers
     depth = max_depth = 0
     prefixes: dict[str, str] = {}
     base = base_iri

@@ -79,7 +79,9 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int) -> 
         "keepalive": 5,
         "limit_request_line": 8190,          # gunicorn's maximum; longer GET queries → use POST
         "limit_request_field_size": 8190,
-        "accesslog": "-",
+        # Per-request access logging costs a measurable share of a trivial lookup; opt in with
+        # GCM_KG_ACCESS_LOG=- (stdout) or a file path.
+        "accesslog": os.environ.get("GCM_KG_ACCESS_LOG") or None,
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "gcm-kg",
