@@ -280,8 +280,9 @@ def extra_graph_iri(path: Path) -> str:
 def build_store(directory: Path, extra_files: Sequence[Path] = ()) -> EmbeddedStore:
     """Bulk-load ontology, data, shapes and ``extra_files`` into a new on-disk store.
 
-    Every input file is parsed first, so a malformed file stops the build before anything is
-    written into ``directory``. ``directory`` must not hold a store already.
+    The store is built in a staging directory beside ``directory`` and renamed into place only
+    when every file loaded, so a malformed file (reported with its line) leaves nothing behind.
+    ``directory`` must not hold anything already.
     """
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
@@ -293,25 +294,26 @@ def build_store(directory: Path, extra_files: Sequence[Path] = ()) -> EmbeddedSt
             raise rdfio.RdfFileError(path, "not readable")
     # Build beside the target and rename at the end, so a malformed file never leaves a
     # half-built store where `serve --store` would find it.
+    from .canned import queries_as_quads  # the canned queries as RDF (graph/queries)
+
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    store = ox.Store(str(staging))
     try:
-        store = ox.Store(str(staging))
         for path, graph in files:
             try:
                 store.bulk_load(path=str(path), format=rdfio.rdf_format_for(path), to_graph=ox.NamedNode(graph))
             except SyntaxError as error:
                 raise rdfio.syntax_error_to_rdf_error(path, error) from None
-        from .canned import queries_as_quads  # the canned queries as RDF (graph/queries)
-
         store.extend(queries_as_quads())
         store.optimize()
         store.flush()
-        del store
-        if directory.exists():
-            directory.rmdir()
-        staging.rename(directory)
     except BaseException:
+        del store  # close the database before its files are removed
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    del store
+    if directory.exists():
+        directory.rmdir()
+    staging.rename(directory)
     return EmbeddedStore.open_read_only(directory)
