@@ -172,8 +172,9 @@ def _validate(store) -> ValidationSummary | None:
     # The served data: every graph but the shapes and the canned queries, as `gcm-kg validate`
     # (without files) validates the shipped ontology and data.
     skip = " ".join(f"<{GRAPH}{g}>" for g in ("shapes", "queries"))
-    rows = store.query(f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({skip.replace(' ', ', ')})) }}")
-    data = ox.serialize([ox.Triple(r["s"], r["p"], r["o"]) for r in rows], format=ox.RdfFormat.N_TRIPLES)
+    query = f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({skip.replace(' ', ', ')})) }}"
+    # (no local name for the results: pyoxigraph results must be freed on the thread that made them)
+    data = ox.serialize([ox.Triple(r["s"], r["p"], r["o"]) for r in store.query(query)], format=ox.RdfFormat.N_TRIPLES)
     graph = rdflib.Graph()
     graph.parse(data=data.decode("utf-8"), format="nt")
     result = validation.validate(graph, reference=None)

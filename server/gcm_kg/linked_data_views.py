@@ -165,9 +165,9 @@ def document(key: str):
             store, settings.base_uri, iri, lang, url_for_ext, canonical=url_for_ext("html")))
         return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext, html=True)
     doc_url = _site() + ld.doc_path(stem).lstrip("/")
-    body = _cached(("rdf", iri, ext, doc_url),
-                   lambda: ld.serialize(ld.description(store, iri, doc_url), ext,
-                                        id_namespace=settings.base_uri + "id/"))
+    body = _cached(("rdf", iri, ext, doc_url), lambda: ld.serialize(
+        _cached(("description", iri, doc_url), lambda: ld.description(store, iri, doc_url)), ext,
+        id_namespace=settings.base_uri + "id/"))
     return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext)
 
 
@@ -326,7 +326,7 @@ def _vocab(kind: str, ext: str | None):
         lang = _lang()
         body = _cached((kind, "html", lang), lambda: vocab_pages.html(kind, store, settings, lang, url_for_ext))
         return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext, html=True)
-    doc_url = _site() + kind
+    doc_url = _site() + f"{kind}.{ext}"  # /{kind} itself is the 303 alias of the vocabulary's IRI
     body = _cached((kind, ext, doc_url), lambda: ld.serialize(vocab_pages.triples(kind, store, settings, doc_url), ext,
                                         id_namespace=settings.base_uri + "id/"))
     return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext)
