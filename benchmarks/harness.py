@@ -788,9 +788,32 @@ def _one(conn: http.client.HTTPConnection, server: Server, request: Request) -> 
     return response.status
 
 
+def wait_idle(server: Server, *, busy_below: float = 0.05, window: float = 0.5, max_wait: float = 120) -> float:
+    """Wait until the server's process tree uses under ``busy_below`` of a core over ``window``.
+
+    A server keeps working on the requests still queued when a measurement ends (none of the
+    three cancels a query whose client left), so the next cell waits for it: cells never overlap.
+    Returns the seconds waited (bounded by ``max_wait``).
+    """
+    started = time.monotonic()
+    before = tree_cpu_seconds(server.pid)
+    while time.monotonic() - started < max_wait:
+        time.sleep(window)
+        now = tree_cpu_seconds(server.pid)
+        if now - before < busy_below * window:
+            break
+        before = now
+    return time.monotonic() - started
+
+
 def measure(server: Server, query: Query, concurrency: int, duration: float, workdir: Path,
             use_wrk: bool) -> CellResult:
-    """One cell: ``query`` on ``server`` at ``concurrency``, with the server tree's CPU time."""
+    """One cell: ``query`` on ``server`` at ``concurrency``, with the server tree's CPU time.
+
+    The server is first left to finish earlier work (:func:`wait_idle`); its CPU time is taken
+    over the measurement window only.
+    """
+    wait_idle(server)
     cpu_before = tree_cpu_seconds(server.pid)
     if use_wrk:
         result = run_wrk(server, query, concurrency, duration, workdir)
