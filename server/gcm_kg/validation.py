@@ -21,6 +21,7 @@ node, a failure for each node with violations).
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
@@ -73,6 +74,12 @@ class Result:
     source_shape: Node
     constraint_component: URIRef
     reported_shape: Node | None = None
+    focus_label: str = ""
+
+    @property
+    def label(self) -> str:
+        """How the focus node is shown: its compact IRI, or for a blank node the way to it."""
+        return self.focus_label or compact(self.focus_node)
 
     @property
     def severity_name(self) -> str:
@@ -192,6 +199,50 @@ def shipped_graph(*folders: str, exclude: Iterable[Path] = ()) -> rdflib.Graph:
 # Validation
 # --------------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=256)
+def _prepared(text: str, namespaces: tuple[tuple[str, str], ...]):
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(text, initNs=dict(namespaces))
+
+
+_QUERY_CACHE_INSTALLED = False
+
+# pySHACL logs what it also raises (e.g. a shapes graph failing SHACL-SHACL); errors are reported
+# once, by the caller, from the exception.
+_QUIET = logging.getLogger("gcm_kg.validation.pyshacl")
+_QUIET.addHandler(logging.NullHandler())
+_QUIET.propagate = False
+
+
+def _install_query_cache() -> None:
+    """Parse each SHACL-SPARQL query once instead of once per focus node.
+
+    pySHACL runs a SPARQL constraint for every focus node with ``$this`` pre-bound, handing the
+    same query text to rdflib each time, and rdflib parses it anew each time (most of the
+    validation time). Prepared queries are rdflib's documented way to reuse a query with
+    different initial bindings; the results are identical.
+    """
+    global _QUERY_CACHE_INSTALLED
+    if _QUERY_CACHE_INSTALLED:
+        return
+    from pyshacl.graph_abstraction import RdfLibDataGraph
+
+    original = RdfLibDataGraph.query
+
+    def query(self, query_object, processor="sparql", result="sparql", initNs=None, initBindings=None,
+              use_store_provided=True, **kwargs):
+        if isinstance(query_object, str) and processor == "sparql" and isinstance(self.impl, rdflib.Graph):
+            try:
+                query_object = _prepared(query_object, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
+                initNs = None
+            except Exception:  # leave anything unusual to rdflib itself
+                pass
+        return original(self, query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+
+    RdfLibDataGraph.query = query
+    _QUERY_CACHE_INSTALLED = True
+
 def _named_shape(shapes: rdflib.Graph, node: Node) -> Node:
     """The named shape a blank-node (property, nested) shape belongs to."""
     seen = set()
@@ -203,6 +254,17 @@ def _named_shape(shapes: rdflib.Graph, node: Node) -> Node:
             return node
         current = sorted(parents, key=lambda s: (isinstance(s, BNode), str(s)))[0]
     return current if isinstance(current, URIRef) else node
+
+
+def _describe(graph: rdflib.Graph, node: Node, depth: int = 0) -> str:
+    """``gcm:passage/x oa:hasSelector []`` for a blank node: the way to it from an IRI."""
+    if not isinstance(node, BNode):
+        return compact(node)
+    if depth < 4:
+        for s, p in graph.subject_predicates(node):
+            if s != node:
+                return f"{_describe(graph, s, depth + 1)} {compact(p)} []"
+    return "[]"
 
 
 def _message(report: rdflib.Graph, result: Node) -> str:
@@ -257,6 +319,22 @@ def _filtered_report(report: rdflib.Graph, keep: list[Node], conforms: bool) -> 
     return out
 
 
+@lru_cache(maxsize=1)
+def _shacl_shacl() -> rdflib.Graph:
+    import pyshacl
+
+    return rdflib.Graph().parse(Path(pyshacl.__file__).parent / "assets" / "shacl-shacl.ttl", format="turtle")
+
+
+def _check_shapes_graph(shapes: rdflib.Graph) -> None:
+    """Raise :class:`ShapesError` unless ``shapes`` conforms to SHACL-SHACL (the W3C shapes for
+    shapes graphs, SHACL section C)."""
+    meta = validate(shapes, _shacl_shacl(), ontology=rdflib.Graph(), reference=None)
+    if not meta.conforms:
+        details = format_text(meta).split("\n", 1)[1].strip()
+        raise ShapesError(f"the shapes graph is not valid SHACL (SHACL-SHACL):\n{details}")
+
+
 def validate(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph | None = None, *,
              ontology: rdflib.Graph | None = None,
              reference: rdflib.Graph | str | None = SHIPPED,
@@ -274,38 +352,48 @@ def validate(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph | None = None,
     import pyshacl
     from pyshacl.errors import ReportableRuntimeError
 
+    _install_query_cache()
     shapes = shapes_graph if shapes_graph is not None else shipped_graph("shapes")
+    if meta_shacl:
+        _check_shapes_graph(shapes)
     ont = ontology if ontology is not None else shipped_graph("ontology")
     if isinstance(reference, str):
         if reference != SHIPPED:
             raise ValueError(f"reference must be a graph, None or {SHIPPED!r}")
         reference = shipped_graph("data")
-    mix = new_graph()
-    for g in (ont, reference):
-        if g is not None:
+    # pySHACL copies only the ontology's axioms into the data graph ("inoculation"), so reference
+    # instances are merged here, into a copy: the caller's graph is never modified.
+    if reference is not None and len(reference):
+        target = new_graph()
+        for g in (data_graph, reference):
             for triple in g:
-                mix.add(triple)
+                target.add(triple)
+        context_described = set(reference.subjects())
+    else:
+        target = data_graph
+        context_described = set()
+    context_described |= set(ont.subjects())
     try:
         conforms, report, _text = pyshacl.validate(
-            data_graph, shacl_graph=shapes, ont_graph=mix if len(mix) else None,
+            target, shacl_graph=shapes, ont_graph=ont if len(ont) else None,
             inference="none", advanced=True, allow_warnings=True, allow_infos=True,
-            abort_on_first=False, meta_shacl=meta_shacl,
-            use_shapes=list(use_shapes) if use_shapes else None)
+            abort_on_first=False,
+            use_shapes=list(use_shapes) if use_shapes else None, logger=_QUIET)
     except ReportableRuntimeError as error:
         raise ShapesError(getattr(error, "message", None) or str(error)) from None
 
     described = set(data_graph.subjects())
     mentioned = set(data_graph.objects())
-    context_described = set(mix.subjects())
 
     def reported(focus: Node) -> bool:
+        """Nodes the validated graph describes, or introduces without the context describing them."""
         return focus in described or (focus in mentioned and focus not in context_described)
 
     results: list[Result] = []
     kept: list[Node] = []
     for r in report.objects(None, SH.result):
         focus = report.value(r, SH.focusNode)
-        if len(mix) and not reported(focus):
+        if not reported(focus):
             continue
         kept.append(r)
         reported_shape = report.value(r, SH.sourceShape)
@@ -318,6 +406,7 @@ def validate(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph | None = None,
             source_shape=_named_shape(shapes, reported_shape) if reported_shape is not None else None,
             constraint_component=report.value(r, SH.sourceConstraintComponent),
             reported_shape=reported_shape,
+            focus_label=_describe(target, focus),
         ))
     conforms = not any(r.severity == SH.Violation for r in results)
     results.sort(key=lambda r: (SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 9,
@@ -420,7 +509,7 @@ def format_text(result: ValidationResult) -> str:
 
     for focus, rs in sorted(groups.items(), key=rank):
         lines.append("")
-        lines.append(compact(focus) if not isinstance(focus, BNode) else f"_:{focus}")
+        lines.append(rs[0].label)
         for r in rs:
             shape = compact(r.source_shape)
             lines.append(f"  {r.severity_name.upper():9} {compact(r.path) if r.path is not None else '(node)'}"
@@ -459,6 +548,7 @@ def format_json(result: ValidationResult) -> str:
         {"conforms": false,
          "counts": {"Violation": 1, "Warning": 0, "Info": 0},
          "results": [{"focusNode": {"type": "uri", "value": "https://w3id.org/gcm-kg/id/question/…"},
+                      "focusNodeLabel": "gcm:question/…",
                       "resultPath": "https://schema.org/text",
                       "value": null,
                       "resultSeverity": "Violation",
@@ -466,7 +556,8 @@ def format_json(result: ValidationResult) -> str:
                       "sourceShape": "https://w3id.org/gcm-kg/shapes/S03-question",
                       "sourceConstraintComponent": "http://www.w3.org/ns/shacl#MinCountConstraintComponent"}]}
 
-    Keys are the SHACL result properties. ``focusNode`` and ``value`` are terms as in SPARQL 1.1
+    Keys are the SHACL result properties, plus ``focusNodeLabel`` (the compact name of the focus
+    node, or for a blank node the path to it from an IRI). ``focusNode`` and ``value`` are terms as in SPARQL 1.1
     Query Results JSON (``type`` uri/bnode/literal, ``value``, ``xml:lang`` or ``datatype``);
     ``resultPath`` is the predicate IRI, or a SPARQL property path (IRIs in ``<>``) for complex
     paths, or null; ``resultSeverity`` is ``Violation``, ``Warning`` or ``Info``; ``sourceShape``
@@ -480,6 +571,7 @@ def format_json(result: ValidationResult) -> str:
         "results": [
             {
                 "focusNode": _json_term(r.focus_node),
+                "focusNodeLabel": r.label,
                 "resultPath": _iri_text(r.path),
                 "value": _json_term(r.value),
                 "resultSeverity": r.severity_name,
@@ -507,7 +599,7 @@ def format_junit(result: ValidationResult) -> str:
     for focus, rs in sorted(groups.items(), key=lambda kv: str(kv[0])):
         cases += 1
         case = ET.SubElement(suite, "testcase", classname="gcm-kg.validate",
-                             name=compact(focus) if not isinstance(focus, BNode) else f"_:{focus}")
+                             name=rs[0].label)
         violations = [r for r in rs if r.severity == SH.Violation]
         others = [r for r in rs if r.severity != SH.Violation]
 
