@@ -41,7 +41,7 @@ from . import rdfio, resources
 from .namespaces import PREFIXES
 
 __all__ = [
-    "Result", "ValidationResult", "validate", "load_graph", "shipped_graph", "expand_paths",
+    "Result", "ValidationResult", "validate", "load_graph", "parse_graph", "shipped_graph", "expand_paths",
     "format_text", "format_turtle", "format_json", "format_junit", "FORMATTERS", "run_validate",
     "ShapesError",
 ]
@@ -164,6 +164,19 @@ def load_graph(paths: Iterable[Path | str]) -> rdflib.Graph:
         for quad in rdfio.read_quads(path):
             graph.add((_term(quad.subject, path, key), _term(quad.predicate, path, key),
                        _term(quad.object, path, key)))
+    return graph
+
+
+def parse_graph(data: bytes, fmt: ox.RdfFormat, *, name: str = "request body",
+                base_iri: str | None = None) -> rdflib.Graph:
+    """Parse RDF bytes (e.g. an HTTP request body) like :func:`load_graph` parses a file.
+
+    Raises :class:`gcm_kg.rdfio.RdfFileError` naming ``name``, line and column.
+    """
+    graph = new_graph()
+    for quad in rdfio.parse_bytes(data, fmt, name=name, base_iri=base_iri):
+        graph.add((_term(quad.subject, Path(name), "b"), _term(quad.predicate, Path(name), "b"),
+                   _term(quad.object, Path(name), "b")))
     return graph
 
 
