@@ -9,16 +9,17 @@ error goes through :func:`gcm_kg.problems.problem_response`: never a 200 with an
 
 from __future__ import annotations
 
-import importlib
 import io
 import time
-from html import escape
+from urllib.parse import parse_qs
 
 from flask import Flask, Response, request
 
 from . import formats, protocol
 from .app import get_settings, get_store
 from .conneg import negotiate
+from .cors import apply_cors
+from .query_ui import query_page
 from .problems import problem_response
 from .store import NotAcceptable, QueryExecutionError, QuerySyntaxError, QueryTimeout
 
@@ -40,6 +41,22 @@ def _read_body(limit: int) -> bytes | None:
 def _endpoint_url() -> str:
     settings = get_settings()
     return settings.public_url or request.base_url
+
+
+def wants_query_page(method: str, query_string: bytes, accept: str | None) -> bool:
+    """True when a browser opens a shared ``/sparql?query=…`` link: it gets the query page.
+
+    Only a GET/HEAD without an explicit ``format=``/``output=`` whose Accept ranks HTML strictly
+    above every result and RDF format; ties go to results, so ``Accept: */*`` (curl, libraries)
+    still gets SPARQL results as the protocol requires.
+    """
+    if method not in ("GET", "HEAD") or not accept or "html" not in accept:
+        return False
+    params = parse_qs(query_string.decode("latin-1"))
+    if "format" in params or "output" in params:
+        return False
+    offered = list(formats.RESULTS_FORMATS) + list(formats.GRAPH_FORMATS) + _HTML_TYPES
+    return negotiate(accept, offered) in _HTML_TYPES
 
 
 def answer_query(method: str, query_string: bytes, content_type: str | None, body: bytes,
@@ -86,6 +103,8 @@ def sparql() -> Response:
     accept = request.headers.get("Accept")
     if request.method == "OPTIONS":  # (a CORS preflight is answered before this by ops_views)
         return Response(status=204, headers={"Allow": protocol.ALLOW})
+    if wants_query_page(request.method, request.query_string, accept):
+        return _query_page()
     body = _read_body(settings.max_body_bytes)
     if body is None:
         return problem_response(413, f"the request body is larger than {settings.max_body_bytes} bytes",
@@ -131,7 +150,8 @@ class FastPath:
                 return self.wsgi_app(environ, start_response)
             body = environ["wsgi.input"].read(length) if length else b""
             environ["wsgi.input"] = io.BytesIO(body)  # Flask can still read it if we pass on
-        elif b"query=" not in query_string or environ.get("CONTENT_LENGTH", "0") not in ("", "0"):
+        elif (b"query=" not in query_string or environ.get("CONTENT_LENGTH", "0") not in ("", "0")
+              or wants_query_page(method, query_string, environ.get("HTTP_ACCEPT"))):
             return self.wsgi_app(environ, start_response)  # Service Description / query page / bad GET
         try:
             response = answer_query(method, query_string, environ.get("CONTENT_TYPE") or None, body,
@@ -142,6 +162,9 @@ class FastPath:
         if response is None:
             environ["wsgi.input"] = io.BytesIO(body)
             return self.wsgi_app(environ, start_response)
+        cors_policy = self.app.extensions.get("gcm_kg.cors")
+        if cors_policy is not None:  # no Origin here, but caches must still vary on it
+            apply_cors(cors_policy, None, response.headers)
         metrics = self.app.extensions.get("gcm_kg.metrics")
         if metrics is not None and hasattr(metrics, "observe"):
             metrics.observe(environ["PATH_INFO"], method, response.status_code, time.perf_counter() - started)
@@ -171,25 +194,10 @@ def _service_description(format_param: str | None, accept: str | None) -> Respon
 
 
 def _query_page() -> Response:
-    """The query UI (module ``gcm_kg.query_ui``), or a minimal form when it is not installed."""
-    try:
-        module = importlib.import_module(f"{__package__}.query_ui")
-    except ModuleNotFoundError as error:
-        if error.name != f"{__package__}.query_ui":
-            raise
-        module = None
-    if module is not None and hasattr(module, "query_page"):
-        page = module.query_page()
-        if isinstance(page, Response):
-            return page
-        return Response(page, content_type="text/html; charset=utf-8")
-    action = escape(request.path)
-    html = ("<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>gcm-kg SPARQL endpoint</title>"
-            "</head><body><h1>SPARQL 1.1 query endpoint</h1>"
-            f"<form method=post action=\"{action}\"><textarea name=query rows=12 cols=80>"
-            "SELECT * WHERE { ?s ?p ?o } LIMIT 10</textarea><br><button>Run query</button></form>"
-            "</body></html>")
-    return Response(html, content_type="text/html; charset=utf-8")
+    """The query UI page, negotiated (it shares the URL with the protocol)."""
+    response = query_page()
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 def register(app: Flask) -> None:

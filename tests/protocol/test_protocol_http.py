@@ -55,13 +55,26 @@ def count_triples(live) -> int:
     ("application/sparql-results+json;q=0, */*", "application/sparql-results+xml"),
     ("text/*;q=0.2, text/tab-separated-values;q=0.9, application/sparql-results+xml;q=0.5",
      "text/tab-separated-values"),
-    ("text/html, application/sparql-results+json;q=0.9", "application/sparql-results+json"),
 ])
 def test_select_conneg(live, accept, expected):
     response = get(live, SELECT, accept)
     assert response.status_code == 200
     assert mt(response) == expected
     assert "Accept" in response.headers["Vary"]
+
+
+BROWSER_ACCEPT = "text/html, application/sparql-results+json;q=0.9"
+
+
+def test_a_browser_opening_a_shared_query_link_gets_the_query_page(live):
+    response = get(live, SELECT, BROWSER_ACCEPT)
+    assert response.status_code == 200 and mt(response) == "text/html"
+    assert "Accept" in response.headers["Vary"]
+
+
+def test_html_preferring_clients_still_get_results_by_post_or_explicit_format(live):
+    assert mt(post_query(live, SELECT, BROWSER_ACCEPT)) == "application/sparql-results+json"
+    assert mt(get(live, SELECT, BROWSER_ACCEPT, format="json")) == "application/sparql-results+json"
 
 
 @pytest.mark.parametrize("accept, rdf_format", [
@@ -197,7 +210,7 @@ def test_syntax_error_is_problem_json_with_the_parsers_position(live):
 @pytest.mark.parametrize("accept, media", [("text/html", "text/html"), ("text/plain", "text/plain"),
                                            ("application/problem+json", "application/problem+json")])
 def test_errors_are_negotiated(live, accept, media):
-    response = get(live, "ASK {", accept)
+    response = post_query(live, "ASK {", accept)
     assert response.status_code == 400 and mt(response) == media
     assert "1:" in response.text
 
