@@ -508,7 +508,7 @@ def summary(result: ValidationResult) -> str:
     nodes = len(result.by_focus_node())
     return (f"{verdict}: {_plural(c['Violation'], 'violation')}, {_plural(c['Warning'], 'warning')}, "
             f"{_plural(c['Info'], 'info')} on {_plural(nodes, 'focus node')} "
-            f"({result.triples} triples checked against {_plural(result.shapes, 'shape')})")
+            f"({_plural(result.triples, 'triple')} checked against {_plural(result.shapes, 'shape')})")
 
 
 def format_text(result: ValidationResult) -> str:
