@@ -169,7 +169,8 @@ def test_every_minted_term_is_documented_in_english_and_spanish():
     } GROUP BY ?t""")
     assert {r["t"].split("#")[1] for r in rows} == {
         "Objective", "Theme", "Challenge", "Opportunity", "ObjectiveNumber",
-        "coversObjective", "servesObjective", "generalObjective", "setOutIn"}
+        "coversObjective", "servesObjective", "generalObjective", "setOutIn",
+        "resultRowLimit", "queryTimeoutSeconds"}
     for r in rows:
         assert set(r["labels"].split()) == {"en", "es"}, r["t"]
         assert set(r["defs"].split()) == {"en", "es"}, r["t"]
