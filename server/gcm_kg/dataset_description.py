@@ -242,12 +242,17 @@ def void_triples(store, settings, site_url: str | None = None, *, with_validatio
     vocabularies = sorted({ns for ns in PREFIXES.values() for p, _ in stats["property_partitions"]
                            if p.startswith(ns)})
     for ns in vocabularies:
-        add(ds, VOID + "vocabulary", ox.NamedNode(ns))
+        if (VOID + "vocabulary", ox.NamedNode(ns)) not in have:
+            add(ds, VOID + "vocabulary", ox.NamedNode(ns))
 
     add(ds, VOID + "sparqlEndpoint", ox.NamedNode(site + "sparql"))
-    add(ds, VOID + "uriSpace", ox.Literal(settings.base_uri + "id/"))
-    add(ds, VOID + "rootResource", ox.NamedNode(settings.base_uri + "id/compact/gcm"))
-    add(ds, VOID + "exampleResource", ox.NamedNode(settings.base_uri + "id/objective/9"))
+    stated = {p for p, _ in have}
+    if VOID + "uriSpace" not in stated:
+        add(ds, VOID + "uriSpace", ox.Literal(settings.base_uri + "id/"))
+    if VOID + "rootResource" not in stated:
+        add(ds, VOID + "rootResource", ox.NamedNode(settings.base_uri + "id/compact/gcm"))
+    if VOID + "exampleResource" not in stated:
+        add(ds, VOID + "exampleResource", ox.NamedNode(settings.base_uri + "id/objective/9"))
     add(ds, DCAT + "landingPage", ox.NamedNode(site))
     for dump in pub.dumps(site):
         url = ox.NamedNode(dump["url"])

@@ -100,6 +100,15 @@ WELL_KNOWN_LABELS = {
     PREFIXES["cito"] + "cites": "cites",
     PREFIXES["foaf"] + "primaryTopic": "primary topic", PREFIXES["foaf"] + "name": "name",
     PREFIXES["owl"] + "sameAs": "same as",
+    PREFIXES["void"] + "Dataset": "VoID dataset", PREFIXES["dcat"] + "Dataset": "DCAT dataset",
+    PREFIXES["dcat"] + "Distribution": "distribution", PREFIXES["dcat"] + "DataService": "data service",
+    PREFIXES["void"] + "classPartition": "Classes", PREFIXES["void"] + "propertyPartition": "Properties",
+    PREFIXES["void"] + "triples": "triples", PREFIXES["void"] + "entities": "entities",
+    PREFIXES["void"] + "dataDump": "data dump", PREFIXES["void"] + "sparqlEndpoint": "SPARQL endpoint",
+    PREFIXES["void"] + "uriSpace": "URI space", PREFIXES["dcat"] + "byteSize": "byte size",
+    PREFIXES["dcat"] + "downloadURL": "download URL", PREFIXES["dcat"] + "mediaType": "media type",
+    "https://creativecommons.org/licenses/by/4.0/": "CC BY 4.0",
+    "http://creativecommons.org/licenses/by/4.0/": "CC BY 4.0",
 }
 
 #: Order of the first rows of the property table; other properties follow by label.
@@ -290,7 +299,7 @@ class PageBuilder:
         for predicate, objects in grouped.items():
             href, _ = self.href(predicate)
             values = [self.term_value(o, bnode_triples, depth) for o in objects]
-            values.sort(key=_value_sort_key)
+            values.sort(key=lambda v: ((v.lang or self.lang).split("-")[0] != self.lang,) + _value_sort_key(v))
             rows.append(Row(predicate, self.labels.label(predicate), href, values))
         rows.sort(key=lambda r: (_row_rank(r.predicate), r.label.lower()))
         return rows

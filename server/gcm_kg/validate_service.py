@@ -52,23 +52,20 @@ class BadInput(Exception):
 
 
 def parse(data: bytes, media_type: str):
-    """Posted bytes → rdflib graph (parsed by pyoxigraph first, for positions in errors)."""
-    import rdflib
+    """Posted bytes → rdflib graph, by :func:`gcm_kg.validation.parse_graph` (pyoxigraph first, so
+    errors carry line and column)."""
+    from . import validation
 
     fmt = INPUT_FORMATS.get(media_type)
     if fmt is None:
         raise BadInput(415, f"cannot read {media_type or 'a body without Content-Type'}; "
                             f"send one of: {', '.join(INPUT_FORMATS)}")
     try:
-        quads = rdfio.parse_bytes(data, fmt, name="request body", base_iri=INPUT_BASE)
+        return validation.parse_graph(data, fmt, name="request body", base_iri=INPUT_BASE)
     except rdfio.RdfFileError as error:
         where = f"line {error.line}, column {error.column}: " if error.line is not None else ""
         raise BadInput(400, f"the {media_type} body does not parse: {where}{error.message}",
                        line=error.line, column=error.column) from None
-    nt = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)
-    graph = rdflib.Graph()
-    graph.parse(data=nt.decode("utf-8"), format="nt")
-    return graph
 
 
 def validate_bytes(data: bytes, media_type: str):

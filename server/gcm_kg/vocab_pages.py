@@ -345,7 +345,16 @@ def _constraints(index: GraphIndex, node, skip: set) -> list[Constraint]:
         name = p[len(SH):] if p.startswith(SH) else curie(p)
         for o in objs:
             out.append(Constraint(name, _render(index, o)))
+    out.sort(key=lambda c: (_CONSTRAINT_ORDER.index(c.name) if c.name in _CONSTRAINT_ORDER else 99, c.name))
     return out
+
+
+#: Constraint parameters in reading order (SHACL §4): cardinality, value type, range, string, …
+_CONSTRAINT_ORDER = ["minCount", "maxCount", "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount",
+                     "nodeKind", "class", "datatype", "hasValue", "in", "minInclusive", "maxInclusive",
+                     "minExclusive", "maxExclusive", "minLength", "maxLength", "pattern", "flags",
+                     "languageIn", "uniqueLang", "node", "or", "and", "not", "xone", "equals", "disjoint",
+                     "lessThan", "closed", "ignoredProperties", "deactivated"]
 
 
 def _list(index: GraphIndex, head) -> list | None:
@@ -424,15 +433,27 @@ def void_html(store, settings, triples_: list[ox.Triple], lang: str, url_for_ext
     ds = ox.NamedNode(dataset_iri(settings))
     bnodes = {s: [ox.Triple(s, ox.NamedNode(p), o) for p, os in ps.items() for o in os]
               for s, ps in index.spo.items() if s != ds}
-    grouped = dict(index.spo.get(ds, {}))
+    partitions = {PREFIXES["void"] + "classPartition": PREFIXES["void"] + "class",
+                  PREFIXES["void"] + "propertyPartition": PREFIXES["void"] + "property"}
+    grouped = {p: o for p, o in index.spo.get(ds, {}).items() if p not in partitions}
     rows = builder._rows(grouped, index.bnodes, 0)
-    # distributions and subsets are IRIs described in the same document: show them nested
+    # distributions, subsets and the SHACL result are described in the same document: nest them
     for row in rows:
         for value in row.values:
-            if value.kind == "iri" and ox.NamedNode(value.iri) in bnodes and row.predicate in (
+            if value.kind == "iri" and ox.NamedNode(value.iri) in index.spo and row.predicate in (
                     PREFIXES["dcat"] + "distribution", PREFIXES["void"] + "subset",
                     "http://www.w3.org/ns/dqv#hasQualityAnnotation"):
                 own = {p: o for p, o in index.spo[ox.NamedNode(value.iri)].items()}
                 value.rows = builder._rows(own, index.bnodes, 1)
+    tables = []
+    for partition, key in partitions.items():
+        entries = []
+        for part in index.objects(ds, partition):
+            term = index.one(part, key)
+            count = index.one(part, PREFIXES["void"] + ("entities" if key.endswith("class") else "triples"))
+            if term is not None and count is not None:
+                entries.append((builder.term_value(term), curie(term.value), int(count.value)))
+        entries.sort(key=lambda e: (-e[2], e[1]))
+        tables.append((builder.labels.label(partition), entries))
     chrome = Chrome(lang, "VoID / DCAT", "/.well-known/void", doc_alternates(url_for_extension))
-    return render("void.html", chrome, props=rows, iri=ds.value)
+    return render("void.html", chrome, props=rows, iri=ds.value, tables=tables)
