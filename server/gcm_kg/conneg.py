@@ -34,7 +34,8 @@ class MediaRange:
         return 2 + len(self.params)
 
 
-def _split_params(text: str) -> tuple[str, dict[str, str]]:
+def split_media_type(text: str) -> tuple[str, dict[str, str]]:
+    """``type/subtype`` (lower case) and the parameters of one media type or media range."""
     head, *raw = text.split(";")
     params = {}
     for item in raw:
@@ -51,7 +52,7 @@ def parse_accept(header: str | None) -> tuple[MediaRange, ...]:
         return (MediaRange("*", "*", 1.0, ()),)
     ranges = []
     for entry in header[:4096].split(","):
-        media, params = _split_params(entry)
+        media, params = split_media_type(entry)
         main, slash, sub = media.partition("/")
         if not slash or not main or not sub:
             continue

@@ -30,6 +30,7 @@ from urllib.parse import unquote_to_bytes, urljoin
 import pyoxigraph as ox
 
 from . import formats
+from .conneg import split_media_type
 from .namespaces import DATASET, GCMO
 from .store import Dataset, StoreCounts
 
@@ -140,13 +141,7 @@ def parse_media_type(header: str | None) -> tuple[str | None, dict[str, str]]:
     """``type/subtype`` (lower case) and parameters of a Content-Type header."""
     if not header or not header.strip():
         return None, {}
-    head, *raw = header.split(";")
-    params = {}
-    for item in raw:
-        key, sep, value = item.partition("=")
-        if sep:
-            params[key.strip().lower()] = value.strip().strip('"')
-    return head.strip().lower(), params
+    return split_media_type(header)
 
 
 def accept_for_format(value: str) -> str | None:
