@@ -20,7 +20,8 @@ from .app import get_settings, get_store
 from .conneg import negotiate, parse_accept, quality
 from .namespaces import PREFIXES
 from .problems import problem_response
-from .store import NotAcceptable, QueryExecutionError, QuerySyntaxError, QueryTimeout
+from .store import (NotAcceptable, QueryExecutionError, QuerySyntaxError, QueryTimeout, UpstreamError,
+                    UpstreamTimeout)
 
 RETRY_AFTER = 5
 SIMPLE_JSON = "application/json"
@@ -221,8 +222,12 @@ def run_query(name: str) -> Response:
         return problem_response(error.status, error.detail, accept, **error.extra)
     except NotAcceptable as error:
         return problem_response(406, str(error), accept, offered=error.offered)
+    except UpstreamTimeout as error:  # a remote store (--endpoint) did not answer in time
+        return problem_response(504, str(error), accept, title="Upstream timeout")
     except QueryTimeout as error:
         return problem_response(503, str(error), accept, title="Query timeout", headers={"Retry-After": str(RETRY_AFTER)})
+    except UpstreamError as error:  # a remote store (--endpoint) is down or failed
+        return problem_response(502, str(error), accept, title="Upstream SPARQL endpoint error")
     except (QuerySyntaxError, QueryExecutionError) as error:
         return problem_response(500, f"the canned query failed: {error}", accept)
     links = [f'<{_page_url(name, limit, 0)}>; rel="first"']

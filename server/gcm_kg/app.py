@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from .settings import Settings
-from .store import EmbeddedStore, GraphStore
+from .store import EmbeddedStore, GraphStore, UpstreamError, UpstreamTimeout
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> Flask:
@@ -19,11 +19,29 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["gcm_kg.settings"] = settings
+    if store is None and settings.endpoint:
+        from .remote_store import RemoteStore
+
+        store = RemoteStore(settings.endpoint, timeout=settings.timeout, auth=settings.endpoint_auth,
+                            max_rows=settings.max_rows, timeout_param=settings.endpoint_timeout_param)
     app.extensions["gcm_kg.store"] = store if store is not None else (
         EmbeddedStore.open_read_only(settings.store_path) if settings.store_path else EmbeddedStore.in_memory())
     for register in _blueprint_registrars():
         register(app)
+    app.register_error_handler(UpstreamError, _upstream_failed)
+    app.register_error_handler(UpstreamTimeout, _upstream_failed)
     return app
+
+
+def _upstream_failed(error):
+    """A remote store (``--endpoint``) failed under a page or document view: 502, or 504 on a timeout."""
+    from flask import request
+
+    from .problems import problem_response
+
+    status = 504 if isinstance(error, UpstreamTimeout) else 502
+    return problem_response(status, str(error), request.headers.get("Accept"),
+                            title="Upstream timeout" if status == 504 else "Upstream SPARQL endpoint error")
 
 
 def _blueprint_registrars():

@@ -1,4 +1,4 @@
-"""The ``gcm-kg`` command line: validate, export, build, serve, query.
+"""The ``gcm-kg`` command line: validate, export, build, load, serve, query.
 
 Each subcommand parses its options here and calls one plain function of the module that owns the
 concern; exit codes are the contract CI pipelines rely on (0 ok, 1 findings, 2 bad input).
@@ -24,13 +24,57 @@ def _add_validate(sub) -> None:
                    help="shapes file(s) to use instead of the shipped shapes (repeatable)")
     p.add_argument("--format", default="text", choices=["text", "turtle", "json", "junit"],
                    help="report format (default: text, grouped by focus node)")
+    p.add_argument("--endpoint", metavar="URL",
+                   help="validate what this SPARQL 1.1 endpoint serves (every graph but shapes and queries)")
+    _add_auth(p)
     p.set_defaults(func=_run_validate)
 
 
 def _run_validate(args) -> int:
+    if args.endpoint:
+        from .remote_load import run_validate_remote
+
+        if args.files:
+            print("gcm-kg validate: give either FILES or --endpoint, not both", file=sys.stderr)
+            return 2
+        return run_validate_remote(args.endpoint, args.shapes, args.format, sys.stdout, _auth(args))
     from .validation import run_validate
 
     return run_validate(args.files or None, args.shapes, args.format, sys.stdout)
+
+
+def _add_auth(p) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--auth", metavar="USER:PASS", help="HTTP Basic credentials for --endpoint")
+    group.add_argument("--auth-env", metavar="VAR",
+                       help="read the USER:PASS credentials from the environment variable VAR")
+
+
+def _auth(args):
+    from .remote_store import parse_auth
+
+    return parse_auth(args.auth, args.auth_env)
+
+
+def _add_load(sub) -> None:
+    p = sub.add_parser("load", help="load the graph into another SPARQL 1.1 store",
+                       description="Store ontology, data, shapes, the canned queries and EXTRA_FILES, one "
+                                   "named graph each, through the SPARQL 1.1 Graph Store HTTP Protocol (PUT "
+                                   "replaces each graph: loading twice leaves the same data), then check "
+                                   "each graph's triple count through the query endpoint. Exit 0 when every "
+                                   "count matches, 1 when one does not, 2 on errors.")
+    p.add_argument("--endpoint", required=True, metavar="URL", help="the store's SPARQL query URL")
+    p.add_argument("--graph-store", metavar="URL",
+                   help="the store's Graph Store Protocol URL (default: --endpoint; oxigraph: .../store)")
+    _add_auth(p)
+    p.add_argument("extra_files", nargs="*", type=Path, metavar="EXTRA_FILES", help="more RDF files to load")
+    p.set_defaults(func=_run_load)
+
+
+def _run_load(args) -> int:
+    from .remote_load import run_load
+
+    return run_load(args.endpoint, args.graph_store, _auth(args), args.extra_files, sys.stdout, sys.stderr)
 
 
 def _add_export(sub) -> None:
@@ -91,6 +135,13 @@ def _add_serve(sub) -> None:
     p.add_argument("--allow-service", action="append", default=[], metavar="URL",
                    help="allow SPARQL SERVICE calls to this endpoint (repeatable; default: SERVICE refused)")
     p.add_argument("--public-url", help="public URL of the service when behind a reverse proxy")
+    p.add_argument("--endpoint", metavar="URL",
+                   help="answer from this SPARQL 1.1 endpoint (loaded with `gcm-kg load`) instead of the "
+                        "embedded store; its default graph must be the union of its graphs")
+    _add_auth(p)
+    p.add_argument("--endpoint-timeout-param", metavar="NAME",
+                   help="request parameter by which the endpoint takes a time limit in seconds "
+                        "(Fuseki, QLever: timeout); default: none sent")
     p.set_defaults(func=_run_serve)
 
 
@@ -100,7 +151,12 @@ def _run_serve(args) -> int:
 
     settings = Settings(base_uri=args.base_uri, store_path=args.store, timeout=args.timeout,
                         max_rows=args.max_rows, cors_origins=tuple(args.cors_origin),
-                        allow_service=tuple(args.allow_service), public_url=args.public_url)
+                        allow_service=tuple(args.allow_service), public_url=args.public_url,
+                        endpoint=args.endpoint, endpoint_auth=_auth(args),
+                        endpoint_timeout_param=args.endpoint_timeout_param)
+    if args.endpoint and args.store:
+        print("gcm-kg serve: give either --store or --endpoint, not both", file=sys.stderr)
+        return 2
     return serve(settings, host=args.host, port=args.port, workers=args.workers)
 
 
@@ -124,19 +180,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gcm-kg", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"gcm-kg {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_validate, _add_export, _add_build, _add_serve, _add_query):
+    for add in (_add_validate, _add_export, _add_build, _add_load, _add_serve, _add_query):
         add(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     from .rdfio import RdfFileError
+    from .remote_store import EndpointConfigError
     from .store import StoreOpenError
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (RdfFileError, StoreOpenError, FileExistsError) as error:
+    except (RdfFileError, StoreOpenError, FileExistsError, EndpointConfigError) as error:
         print(f"gcm-kg {args.command}: {error}", file=sys.stderr)
         return 2
 

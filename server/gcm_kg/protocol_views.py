@@ -21,7 +21,8 @@ from .conneg import negotiate
 from .cors import apply_cors
 from .query_ui import query_page
 from .problems import problem_response
-from .store import NotAcceptable, QueryExecutionError, QuerySyntaxError, QueryTimeout
+from .store import (NotAcceptable, QueryExecutionError, QuerySyntaxError, QueryTimeout, UpstreamError,
+                    UpstreamTimeout)
 
 #: Seconds a client should wait before retrying after a query was stopped at the time limit.
 RETRY_AFTER = 5
@@ -84,9 +85,13 @@ def answer_query(method: str, query_string: bytes, content_type: str | None, bod
                                 line=position.line, column=position.column)
     except NotAcceptable as error:
         return problem_response(406, f"no acceptable format: {error}", accept, offered=error.offered)
+    except UpstreamTimeout as error:  # a remote store (--endpoint) did not answer in time
+        return problem_response(504, str(error), accept, title="Upstream timeout")
     except QueryTimeout as error:
         return problem_response(503, str(error), accept, title="Query timeout",
                                 headers={"Retry-After": str(RETRY_AFTER)})
+    except UpstreamError as error:  # a remote store (--endpoint) is down or failed
+        return problem_response(502, str(error), accept, title="Upstream SPARQL endpoint error")
     except QueryExecutionError as error:
         return problem_response(500, f"the query failed while running: {error}", accept)
     response = Response(output.body, status=200, content_type=formats.content_type(output.media_type))

@@ -17,6 +17,9 @@ Process model (measured on 2 cores; see the README):
   query process (the master only checks that it opens, and counts it). It costs little memory
   whatever its size, at the price of slower queries (measured: lookups 0.77×, joins 0.34× the
   in-memory store). Use it for large graphs.
+* **Remote (``--endpoint URL``):** any SPARQL 1.1 Protocol endpoint answers the queries
+  (:class:`~gcm_kg.remote_store.RemoteStore`); there are no query processes, the time limit is an
+  HTTP deadline on the upstream request, and an upstream that is down gives 502s (not an exit).
 
 A store that is missing, corrupt or cannot be opened ends ``serve`` with exit status 2 and a
 message naming the path (raised as :class:`~gcm_kg.store.StoreOpenError`, printed by the CLI).
@@ -59,6 +62,11 @@ def build_executor(settings: Settings, *, children: int = THREADS):
     from .executor import ProcessExecutor
     from .store import EmbeddedStore
 
+    if settings.endpoint:  # a remote SPARQL endpoint: no query processes, the limit is an HTTP deadline
+        from .remote_store import RemoteStore
+
+        return RemoteStore(settings.endpoint, timeout=settings.timeout, auth=settings.endpoint_auth,
+                           max_rows=settings.max_rows, timeout_param=settings.endpoint_timeout_param)
     options = dict(timeout=settings.timeout, max_rows=settings.max_rows, children=children)
     if settings.store_path is not None:
         return ProcessExecutor.on_disk(settings.store_path, **options)
@@ -94,16 +102,23 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
     from gunicorn.app.base import BaseApplication
 
     from .app import create_app
+    from .store import QueryError
 
     workers = workers or os.cpu_count() or 1
     master_pid = os.getpid()  # gunicorn workers are forked inside run() and unwind through here too
     child_exit, metrics_dir = _metrics_hooks()
     try:
         executor = build_executor(settings)
-        counts = executor.counts()
+        try:
+            counts = executor.counts()
+            holds = f"{counts.triples} triples in {len(counts.graphs)} graphs"
+        except QueryError as error:  # a remote endpoint that is down: serve anyway, /ready says so
+            if not settings.endpoint:
+                raise
+            holds = f"not answering yet: {error}"
         app = create_app(settings, executor)
-        where = str(settings.store_path) if settings.store_path else "in memory"
-        print(f"gcm-kg: {counts.triples} triples in {len(counts.graphs)} graphs ({where}); "
+        where = settings.endpoint or (str(settings.store_path) if settings.store_path else "in memory")
+        print(f"gcm-kg: {holds} ({where}); "
               f"serving http://{host}:{port}/sparql with {workers} worker(s) x {THREADS} threads, "
               f"query time limit {settings.timeout:g} s, row cap {settings.max_rows}", file=sys.stderr, flush=True)
 

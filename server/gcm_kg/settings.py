@@ -18,4 +18,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()   # allow-list; ("*",) allows any origin, never with credentials
     allow_service: tuple[str, ...] = ()  # SERVICE (federation) endpoints allowed; empty: SERVICE refused
     public_url: str | None = None        # the endpoint's public URL when behind a proxy
+    endpoint: str | None = None          # a SPARQL 1.1 query URL answering instead of the embedded store
+    endpoint_auth: tuple[str, str] | None = None  # HTTP Basic credentials for ``endpoint``
+    endpoint_timeout_param: str | None = None     # request parameter the engine takes a time limit by
     extra: dict = field(default_factory=dict)

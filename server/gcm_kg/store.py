@@ -54,6 +54,14 @@ class QueryExecutionError(QueryError):
     """The query parsed but failed while running (→ 500)."""
 
 
+class UpstreamError(QueryExecutionError):
+    """A remote store's SPARQL endpoint could not be reached or answered with an error (→ 502)."""
+
+
+class UpstreamTimeout(QueryTimeout):
+    """A remote store's SPARQL endpoint did not answer within the time limit (→ 504)."""
+
+
 class NotAcceptable(QueryError):
     """No format the client accepts can carry this query's results (→ 406)."""
 
