@@ -41,6 +41,5 @@ def test_installed_wheel_finds_its_resources_outside_the_checkout(wheel, tmp_pat
     assert result.returncode == 0, result.stderr
     data_dir, count = result.stdout.split()
     assert data_dir.startswith(str(target)), "the installed package read the checkout, not its own copy"
-    sys.path.insert(0, str(REPO / "server"))
     from gcm_kg import rdfio
     assert int(count) == len(rdfio.shipped_quads())

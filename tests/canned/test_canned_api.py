@@ -14,9 +14,9 @@ from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
 from gcm_kg import canned
 
-import paper
-from conftest import MAX_ROWS
-from paper import ID
+from . import paper
+from .conftest import MAX_ROWS
+from .paper import ID
 
 HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # a browser's Accept
 

@@ -12,7 +12,7 @@ import pytest
 
 from gcm_kg import canned
 
-import paper
+from . import paper
 
 
 def cli(*args, name=None, fmt="table", endpoint=None) -> tuple[int, str]:

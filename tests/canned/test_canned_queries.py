@@ -8,8 +8,8 @@ import pytest
 
 from gcm_kg import canned
 
-import paper
-from paper import ID
+from . import paper
+from .paper import ID
 
 
 def run(store, name: str, **params) -> list[dict]:

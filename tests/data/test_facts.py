@@ -9,7 +9,7 @@ import pytest
 
 from gcm_kg.namespaces import ID
 from gcm_kg.rdfio import read_quads, shipped_files, shipped_quads
-from gcmkg_data_helpers import OBJECTIVES_TSV, normalize, paper, raw_paper, select
+from .gcmkg_data_helpers import OBJECTIVES_TSV, normalize, paper, raw_paper, select
 
 ENTITY_IRI = re.compile(r"^https://w3id\.org/gcm-kg/id/[a-z0-9-]+/[a-z0-9-]+$")
 OBJECTIVE_IRI = re.compile(r"^https://w3id\.org/gcm-kg/id/objective/[1-9][0-9]?$")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from gcmkg_data_helpers import normalize, paper, select
+from .gcmkg_data_helpers import normalize, paper, select
 
 SELECTORS = select("""
 SELECT ?passage ?source ?exact ?prefix ?suffix WHERE {

@@ -12,7 +12,7 @@ import rdflib
 from gcm_kg import rdfio, resources
 from gcm_kg.namespaces import ID
 
-from conftest import minted_subjects
+from .conftest import minted_subjects
 
 SUBJECTS = minted_subjects()
 RDF_ACCEPT = {

@@ -115,7 +115,7 @@ def test_void_html_and_other_formats(ld_server, http):
 
 
 def test_sitemap_lists_every_entity_and_robots_points_at_it(ld_server, http):
-    from conftest import minted_subjects
+    from .conftest import minted_subjects
 
     sitemap = http.get(ld_server + "/sitemap.xml")
     assert sitemap.headers["Content-Type"].startswith("application/xml")

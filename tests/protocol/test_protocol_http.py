@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from conftest import DATA_GRAPH, DEAD_SERVICE, GENERATED, MAX_BODY, MAX_ROWS
+from .conftest import DATA_GRAPH, DEAD_SERVICE, GENERATED, MAX_BODY, MAX_ROWS
 
 SELECT = "SELECT ?s WHERE { GRAPH ?g { ?s a ?t } } ORDER BY ?s"
 CONSTRUCT = "CONSTRUCT { ?s a ?t } WHERE { GRAPH ?g { ?s a ?t } }"

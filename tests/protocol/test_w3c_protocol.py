@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from w3c_protocol_cases import CASES, CLIENT_ERROR, OK
+from .w3c_protocol_cases import CASES, CLIENT_ERROR, OK
 
 RESULT_TYPES = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
                 "application/sparql-results+xml": ox.QueryResultsFormat.XML,
