@@ -317,12 +317,21 @@ class RemoteStore:
         if form is not None:
             table = {"SELECT": formats.RESULTS_FORMATS, "ASK": formats.BOOLEAN_FORMATS}.get(form, formats.GRAPH_FORMATS)
             chosen = media_type if media_type in table else negotiate(accept, list(table))
-            if chosen is None:
-                raise NotAcceptable(form, list(table))
-            wanted = table[chosen]
+            wanted = table[chosen] if chosen is not None else None
         else:  # not a query we can read: the upstream's parser will say why
             chosen, wanted = None, None
         text, prepended = self._text(query, base_iri, substitutions)
+        if form is not None and chosen is None:
+            # As the embedded store does, a syntax error (400) comes before "not acceptable" (406):
+            # the upstream parses the query; the request is cut as soon as its status is known.
+            try:
+                answer = self._send(text, next(iter(table)), dataset, deadline, keep=False)
+            except _Deadline:
+                raise self._timeout_error(seconds) from None
+            if answer.status != 200:
+                self._check_status(answer, prepended)
+            answer.reader.finish(reuse=False)
+            raise NotAcceptable(form, list(table))
         if form in ("SELECT", "ASK"):
             ask_for = wanted.media_type if wanted in _RESULT_PARSEABLE else "application/sparql-results+json"
             upstream_accept = f"{ask_for}, {_RESULT_FALLBACK}"
