@@ -23,6 +23,7 @@ engine's stack). :func:`service_description` builds the SPARQL 1.1 Service Descr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import unquote_to_bytes, urljoin
@@ -38,6 +39,12 @@ ALLOW = "GET, HEAD, POST, OPTIONS"
 QUERY_TYPES = ("application/sparql-query", "application/x-www-form-urlencoded")
 #: Deepest bracket nesting accepted; the engine overflows its stack far beyond this (≈ 5000).
 MAX_NESTING = 256
+#: Most operators and pattern keywords (UNION, OPTIONAL, MINUS, BIND, FILTER, ``+``, ``&&``, ``/``…)
+#: accepted in one query. Long flat chains of them nest as deeply in the engine as brackets do:
+#: measured, its query process overflows its stack at ≈ 3000 MINUS or BIND and ≈ 8000 UNION or ``+``.
+MAX_OPERATORS = 1000
+_OPERATOR_CHARS = "|/^!&+-*=<>"
+_PATTERN_WORDS = ("union", "optional", "minus", "bind", "filter", "graph", "service", "exists", "values")
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -256,9 +263,9 @@ def _tokens(query: str):
         c = query[i]
         if c.isspace():
             i += 1
-        elif c == "#":
-            end = query.find("\n", i)
-            i = n if end < 0 else end + 1
+        elif c == "#":  # a comment runs to the end of the line, \n or \r (as the engine reads it)
+            ends = [end for end in (query.find("\n", i), query.find("\r", i)) if end >= 0]
+            i = min(ends) + 1 if ends else n
         elif c in "\"'":
             quote = query[i:i + 3] if query.startswith(c * 3, i) else c
             j = i + len(quote)
@@ -268,11 +275,11 @@ def _tokens(query: str):
                 j += 2 if query[j] == "\\" else 1
             i = j + len(quote)
         elif c == "<":
-            j = i + 1
-            while j < n and query[j] not in '<>"{}|^`\\ \t\r\n':
-                j += 1
+            j = i + 1  # IRIREF: no <>"{}|^`, no control character or space; \u/\U escapes
+            while j < n and query[j] not in '<>"{}|^`' and query[j] > " ":
+                j += 2 if query[j] == "\\" else 1
             if j < n and query[j] == ">":
-                yield "iri", query[i + 1:j]
+                yield "iri", _unescape_iri(query[i + 1:j])
                 i = j + 1
             else:  # the less-than operator
                 yield "punct", c
@@ -292,7 +299,7 @@ def _tokens(query: str):
         elif c.isalnum() or c in "_:\\%" or ord(c) > 127:
             j = i
             while j < n and (query[j].isalnum() or query[j] in "_:-.\\%" or ord(query[j]) > 127):
-                j += 1
+                j += 2 if query[j] == "\\" else 1  # a local-name escape (\# \' …) is part of the name
             while j > i + 1 and query[j - 1] == ".":  # a trailing '.' ends the triple, not the name
                 j -= 1
             yield "word", query[i:j]
@@ -302,17 +309,37 @@ def _tokens(query: str):
             i += 1
 
 
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _unescape_iri(text: str) -> str:
+    """An IRIREF's text with its ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes decoded, as the engine reads it."""
+    if "\\" not in text:
+        return text
+
+    def decode(match):
+        try:
+            return chr(int(match.group(1) or match.group(2), 16))
+        except (ValueError, OverflowError):
+            return match.group(0)
+
+    return _UCHAR.sub(decode, text)
+
+
 def check_query(query: str, *, allow_service: tuple[str, ...] = (), base_iri: str | None = None) -> None:
     """Refuse what the service's policy forbids before the query runs (raises :class:`ProtocolError`).
 
     * ``SERVICE`` (federated query) → 403 unless its endpoint IRI is in ``allow_service``
       (a ``SERVICE ?var`` is refused whenever federation is restricted: its target is unknown);
-    * bracket nesting deeper than :data:`MAX_NESTING` → 400.
+    * bracket nesting deeper than :data:`MAX_NESTING` → 400;
+    * more than :data:`MAX_OPERATORS` operators and pattern keywords → 400.
     """
     openers = query.count("{") + query.count("(") + query.count("[")
-    if openers <= MAX_NESTING and "service" not in query.lower():
-        return  # nothing to check: no SERVICE anywhere, and nesting cannot exceed the number of openers
-    depth = max_depth = 0
+    lowered = query.lower()
+    if openers <= MAX_NESTING and "service" not in lowered and (len(query) <= MAX_OPERATORS or (
+            sum(map(query.count, _OPERATOR_CHARS)) + sum(map(lowered.count, _PATTERN_WORDS)) <= MAX_OPERATORS)):
+        return  # nothing to check: no SERVICE anywhere, and no count can exceed its raw upper bound
+    depth = max_depth = operators = 0
     prefixes: dict[str, str] = {}
     base = base_iri
     tokens = list(_tokens(query))
@@ -322,8 +349,12 @@ def check_query(query: str, *, allow_service: tuple[str, ...] = (), base_iri: st
             max_depth = max(max_depth, depth)
         elif kind == "punct" and text in "})]":
             depth -= 1
+        elif kind == "punct" and text in _OPERATOR_CHARS:
+            operators += 1
         elif kind == "word":
             upper = text.upper()
+            if upper.lower() in _PATTERN_WORDS:
+                operators += 1
             if upper == "PREFIX" and index + 2 < len(tokens) and tokens[index + 1][0] == "word" \
                     and tokens[index + 2][0] == "iri":
                 prefixes[tokens[index + 1][1].rstrip(":")] = urljoin(base or "", tokens[index + 2][1])
@@ -339,6 +370,9 @@ def check_query(query: str, *, allow_service: tuple[str, ...] = (), base_iri: st
     if max_depth > MAX_NESTING:
         raise ProtocolError(400, f"the query nests brackets {max_depth} deep; at most {MAX_NESTING} "
                                  f"levels are accepted")
+    if operators > MAX_OPERATORS:
+        raise ProtocolError(400, f"the query has {operators} operators and pattern keywords (UNION, OPTIONAL, "
+                                 f"MINUS, BIND, FILTER, +, &&, / …); at most {MAX_OPERATORS} are accepted")
 
 
 def _service_target(tokens, index, prefixes, base) -> str | None:
