@@ -7,7 +7,7 @@ import pytest
 import requests
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import CLIENT_TIMEOUT, PROBLEM, SPARQL_JSON, ask, is_problem
+from .conftest import CLIENT_TIMEOUT, PROBLEM, SPARQL_JSON, ask, is_problem
 
 from gcm_kg import protocol
 

@@ -12,7 +12,7 @@ import pytest
 import requests
 from werkzeug.wrappers import Request, Response
 
-from conftest import CLIENT_TIMEOUT, PROBLEM, SPARQL_JSON, TIMEOUT, MAX_ROWS, LiveServer
+from .conftest import CLIENT_TIMEOUT, PROBLEM, SPARQL_JSON, TIMEOUT, MAX_ROWS, LiveServer
 
 from gcm_kg.app import create_app
 from gcm_kg.settings import Settings
