@@ -241,7 +241,9 @@ class EmbeddedStore:
                 named_graphs=[ox.NamedNode(u) for u in dataset.named_graph_uris],
                 substitutions=substitutions,
             )
-        return self.store.query(query, base_iri=base_iri, use_default_graph_as_union=True,
+        # The union default graph only when the query names no dataset itself: pyoxigraph's
+        # use_default_graph_as_union would override a FROM / FROM NAMED clause.
+        return self.store.query(query, base_iri=base_iri, use_default_graph_as_union=not names_its_dataset(query),
                                 substitutions=substitutions)
 
     def execute(self, query: str, *, accept: str | None = None, media_type: str | None = None,
@@ -270,6 +272,15 @@ class EmbeddedStore:
                 "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", use_default_graph_as_union=True)))["n"].value)
             self._counts = StoreCounts(total, graphs)
         return self._counts
+
+
+def names_its_dataset(query: str) -> bool:
+    """True when ``query`` has a FROM or FROM NAMED clause (outside strings, comments and IRIs)."""
+    if "from" not in query.lower():
+        return False
+    from .protocol import _tokens
+
+    return any(kind == "word" and text.upper() == "FROM" for kind, text in _tokens(query))
 
 
 class StoreOpenError(RuntimeError):
