@@ -467,11 +467,12 @@ SELECT ?question ?text WHERE {
   ?question a schema:Question ; schema:text ?text .
   FILTER(CONTAINS(?text, "statelessness"))
 }""")]),
-        Query("optional-order", "OPTIONAL + ORDER BY + LIMIT (latest works of a publisher)", "heavy", [sparql("""
+        Query("optional-order", "OPTIONAL + ORDER BY + LIMIT (the 20 latest cited works, top-k over all)", "heavy",
+              [sparql("""
 SELECT ?work ?name ?year WHERE {
-  ?work schema:publisher <https://w3id.org/gcm-kg/id/organization/unodc> ; schema:name ?name .
+  ?work dct:type ?kind ; schema:name ?name .
   OPTIONAL { ?work schema:datePublished ?year }
-} ORDER BY DESC(COALESCE(STR(?year), "")) ?work LIMIT 20""")]),
+} ORDER BY DESC(COALESCE(STR(?year), "")) ?work STR(?name) LIMIT 20""")]),
         Query("describe", "DESCRIBE a question (a different one per request)", "lookup",
               [sparql(f"DESCRIBE <{iri}>", N_TRIPLES) for iri in iris], form="GRAPH"),
     ]
