@@ -15,7 +15,6 @@ upstream instead of burning a core for hours.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import socket
 import subprocess

@@ -11,8 +11,6 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
-import requests
 
 from ..protocol.conftest import DEAD_SERVICE
 from ..protocol.test_protocol_http import *  # noqa: F401,F403 — collected again with the remote fixtures
