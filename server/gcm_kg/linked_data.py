@@ -150,8 +150,22 @@ def _iri(value: str) -> str:
 _LABEL_VALUES = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
 
 
+def is_iri(value: str) -> bool:
+    """Whether ``value`` is a valid absolute IRI (request paths can hold anything)."""
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
 def exists(store, iri: str) -> bool:
-    """Whether the store says anything about ``iri`` (as subject, or as object of a statement)."""
+    """Whether the store says anything about ``iri`` (as subject, or as object of a statement).
+
+    A string that is not a valid IRI (a request path with a backslash, say) names nothing: False.
+    """
+    if not is_iri(iri):
+        return False
     return bool(store.query(f"ASK {{ {{ {_iri(iri)} ?p ?o }} UNION {{ ?s ?p {_iri(iri)} }} }}"))
 
 

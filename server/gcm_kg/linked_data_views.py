@@ -350,7 +350,7 @@ def ontology_version(rest: str):
     from . import vocab_pages
 
     iri = get_settings().base_uri + "ontology/" + rest
-    if not vocab_pages.is_ontology_iri(get_store(), iri):
+    if not ld.is_iri(iri) or not vocab_pages.is_ontology_iri(get_store(), iri):
         return _not_found(iri)
     return _vocab_redirect("ontology")
 
@@ -372,7 +372,7 @@ def shape(name: str):
     from . import vocab_pages
 
     iri = get_settings().base_uri + "shapes/" + name
-    if not vocab_pages.is_shape_iri(get_store(), iri):
+    if not ld.is_iri(iri) or not vocab_pages.is_shape_iri(get_store(), iri):
         return _not_found(iri)
     return _vocab_redirect("shapes", "#" + name)
 
