@@ -33,6 +33,14 @@ engine must be configured to do the same: ``oxigraph serve --union-default-graph
 every graph (its own system graphs included). Relative IRIs in a query resolve against the
 service base IRI (a ``BASE`` is prepended when the query has one), and canned-query parameter
 bindings (``substitutions``) are sent as a ``VALUES`` block at the start of the WHERE group.
+
+Engines tried: ``oxigraph serve --union-default-graph`` answers every query, entity document and
+protocol test exactly as the embedded store does (the test suite runs against it). Virtuoso 7.2
+(Debian's ``virtuoso-opensource``) loads and counts correctly and serves the protocol, but its
+answers are its own in places: ``DESCRIBE`` is not the concise bounded description (entity
+documents differ), ``GROUP_CONCAT`` drops language tags, its default-graph union includes its
+system graphs (larger counts), and the canned queries need ``MaxSortedTopRows`` raised above the
+row cap (+1) in ``virtuoso.ini``.
 """
 
 from __future__ import annotations
