@@ -99,6 +99,51 @@ def has_relative_iri(query: str) -> bool:
     return any(kind == "iri" and not _SCHEME.match(text) for kind, text in _tokens(query) if kind == "iri")
 
 
+def query_dataset(query: str, base_iri: str | None) -> Dataset | None:
+    """The dataset a query's own FROM / FROM NAMED clauses give, or None when it has none.
+
+    ``oxigraph serve --union-default-graph`` ignores FROM (its union option wins), so a remote
+    query's FROM clauses are sent as the protocol dataset, which means the same (Protocol §2.1.4).
+    """
+    from urllib.parse import urljoin
+
+    from .protocol import _tokens
+
+    if "from" not in query.lower():
+        return None
+    prefixes: dict[str, str] = {}
+    base = base_iri
+    defaults: list[str] = []
+    named: list[str] = []
+    tokens = list(_tokens(query))
+    for index, (kind, text) in enumerate(tokens):
+        if kind == "punct" and text == "{":
+            break  # dataset clauses come before the WHERE group
+        if kind != "word":
+            continue
+        upper = text.upper()
+        following = tokens[index + 1] if index + 1 < len(tokens) else ("", "")
+        if upper == "PREFIX" and index + 2 < len(tokens) and following[0] == "word" and tokens[index + 2][0] == "iri":
+            prefixes[following[1].rstrip(":")] = urljoin(base or "", tokens[index + 2][1])
+        elif upper == "BASE" and following[0] == "iri":
+            base = urljoin(base or "", following[1])
+        elif upper == "FROM":
+            target_at = index + 2 if following[0] == "word" and following[1].upper() == "NAMED" else index + 1
+            if target_at >= len(tokens):
+                return None
+            target_kind, target = tokens[target_at]
+            if target_kind == "iri":
+                iri = urljoin(base or "", target)
+            elif target_kind == "word" and ":" in target and target.partition(":")[0] in prefixes:
+                iri = prefixes[target.partition(":")[0]] + target.partition(":")[2]
+            else:
+                return None  # not something we can read: the upstream's parser will say why
+            (named if target_at == index + 2 else defaults).append(iri)
+    if not defaults and not named:
+        return None
+    return Dataset(tuple(defaults), tuple(named))
+
+
 def _shift_lines(message: str, lines: int) -> str:
     """Point an upstream parser message back at the client's text after ``lines`` were prepended."""
     def fix(match):
@@ -329,6 +374,8 @@ class RemoteStore:
         else:  # not a query we can read: the upstream's parser will say why
             chosen, wanted = None, None
         text, prepended = self._text(query, base_iri, substitutions)
+        if not dataset.is_given:
+            dataset = query_dataset(query, base_iri) or dataset
         if form is not None and chosen is None:
             # As the embedded store does, a syntax error (400) comes before "not acceptable" (406):
             # the upstream parses the query; the request is cut as soon as its status is known.
@@ -426,6 +473,8 @@ class RemoteStore:
         accept = (f"application/n-triples, {_GRAPH_FALLBACK}" if form == "GRAPH" else
                   f"application/sparql-results+json, {_RESULT_FALLBACK}, application/n-triples;q=0.5")
         text, prepended = self._text(query, base_iri, substitutions)
+        if not dataset.is_given:
+            dataset = query_dataset(query, base_iri) or dataset
         try:
             answer = self._send(text, accept, dataset, deadline, keep=True)
             try:

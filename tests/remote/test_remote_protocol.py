@@ -11,8 +11,10 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 
-from ..protocol.conftest import DEAD_SERVICE
+
+from ..protocol.conftest import DATA_GRAPH, DEAD_SERVICE
 from ..protocol.test_protocol_http import *  # noqa: F401,F403 — collected again with the remote fixtures
 from ..protocol.test_protocol_http import RUNAWAY, get, post_query
 from ..protocol.test_w3c_protocol import *  # noqa: F401,F403
@@ -53,3 +55,19 @@ def test_runaway_query_is_stopped_with_503_while_others_are_served(live):
     assert "time limit" in response.json()["detail"]
     assert outcome["seconds"] < 4
     assert get(live, "ASK {}", "application/sparql-results+json").json()["boolean"] is True
+
+
+@pytest.mark.parametrize("query, expected", [
+    (f"ASK FROM <{DATA_GRAPH.format(1)}> {{ <{DATA_GRAPH.format(2)}> a ?t }}", False),
+    (f"ASK FROM <{DATA_GRAPH.format(1)}> {{ <{DATA_GRAPH.format(1)}> a ?t }}", True),
+    ("PREFIX d: <http://kasei.us/2009/09/sparql/data/> "
+     f"ASK FROM d:data1.rdf FROM d:data2.rdf {{ <{DATA_GRAPH.format(3)}> a ?t }}", False),
+    ("BASE <http://kasei.us/2009/09/sparql/data/> ASK FROM <data3.rdf> "
+     f"{{ <{DATA_GRAPH.format(3)}> a ?t }}", True),
+    (f"ASK FROM NAMED <{DATA_GRAPH.format(1)}> {{ ?s a ?t }}", False),  # FROM NAMED only: empty default graph
+    (f"ASK FROM NAMED <{DATA_GRAPH.format(1)}> {{ GRAPH ?g {{ <{DATA_GRAPH.format(1)}> a ?t }} }}", True),
+])
+def test_from_clauses_define_the_dataset(live, query, expected):
+    """The query's FROM / FROM NAMED give its dataset (the upstream's union option must not win)."""
+    response = get(live, query, "application/sparql-results+json")
+    assert response.status_code == 200 and response.json()["boolean"] is expected
