@@ -86,11 +86,10 @@ def _add_export(sub) -> None:
 
 
 def _run_export(args) -> int:
-    from .export import export
+    from .export import export, write_atomically
 
     if args.output:
-        with open(args.output, "wb") as out:
-            export(args.format, out)
+        write_atomically(args.output, lambda out: export(args.format, out))
     else:
         export(args.format, sys.stdout.buffer)
     return 0

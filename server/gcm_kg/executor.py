@@ -43,7 +43,8 @@ import pyoxigraph as ox
 
 from .namespaces import BASE
 from .store import (Dataset, EmbeddedStore, QueryError, QueryExecutionError, QueryOutput,
-                    QuerySyntaxError, QueryTimeout, NotAcceptable, StoreCounts, serialize_result)
+                    QuerySyntaxError, QueryTimeout, NotAcceptable, StoreCounts, StoreOpenError,
+                    serialize_result)
 
 _FORK = multiprocessing.get_context("fork")
 _ERRORS = {cls.__name__: cls for cls in (QuerySyntaxError, QueryExecutionError, QueryTimeout)}
@@ -215,8 +216,16 @@ class ProcessExecutor:
     def on_disk(cls, path: Path, **options) -> "ProcessExecutor":
         """Checks that the store opens (raises ``StoreOpenError`` naming the path) and counts it."""
         probe = EmbeddedStore.open_read_only(path)
+        try:
+            # Reading every quad checks the data blocks' checksums: a damaged store fails here with
+            # RocksDB's message (measured: a COUNT query over such a store can instead allocate
+            # memory without bound).
+            len(probe.store)
+            counts = probe.counts()
+        except (OSError, RuntimeError, ValueError) as error:
+            raise StoreOpenError(Path(path), str(error)) from None
         executor = cls(path=path, **options)
-        executor._counts = probe.counts()
+        executor._counts = counts
         del probe
         return executor
 

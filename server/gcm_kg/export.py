@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
+import tempfile
 from dataclasses import dataclass
-from typing import BinaryIO, Iterable
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterable
 
 import pyoxigraph as ox
 
@@ -89,3 +92,26 @@ def export(fmt: str, out: BinaryIO, store=None) -> None:
     if fmt not in DUMP_FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (known: {', '.join(DUMP_FORMATS)})")
     out.write(dump_bytes(store_quads(store if store is not None else shipped_store()), fmt))
+
+
+def write_atomically(path: str | os.PathLike, write: Callable[[BinaryIO], None]) -> None:
+    """Make the file ``path`` with ``write(file)``: written beside it under a temporary name and
+    renamed over it only once complete, so an export that fails or is killed midway leaves the
+    previous file (or none) — never half a dump."""
+    path = Path(path)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as open() would have made it, not mkstemp's 0600
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
