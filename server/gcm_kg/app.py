@@ -7,8 +7,9 @@ the protocol modules, and turn exceptions into negotiated problem responses.
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
+from .problems import problem_response
 from .settings import Settings
 from .store import EmbeddedStore, GraphStore, UpstreamError, UpstreamTimeout
 
@@ -26,8 +27,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                             max_rows=settings.max_rows, timeout_param=settings.endpoint_timeout_param)
     app.extensions["gcm_kg.store"] = store if store is not None else (
         EmbeddedStore.open_read_only(settings.store_path) if settings.store_path else EmbeddedStore.in_memory())
-    for register in _blueprint_registrars():
-        register(app)
+    # Imported here: the view modules import get_store/get_settings from this module.
+    from . import api_views, linked_data_views, ops_views, protocol_views
+
+    for views in (protocol_views, linked_data_views, api_views, ops_views):
+        views.register(app)
     app.register_error_handler(UpstreamError, _upstream_failed)
     app.register_error_handler(UpstreamTimeout, _upstream_failed)
     return app
@@ -35,27 +39,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
 def _upstream_failed(error):
     """A remote store (``--endpoint``) failed under a page or document view: 502, or 504 on a timeout."""
-    from flask import request
-
-    from .problems import problem_response
-
     status = 504 if isinstance(error, UpstreamTimeout) else 502
     return problem_response(status, str(error), request.headers.get("Accept"),
                             title="Upstream timeout" if status == 504 else "Upstream SPARQL endpoint error")
-
-
-def _blueprint_registrars():
-    """Each feature module exposes ``register(app)``; missing ones are simply not served yet."""
-    import importlib
-
-    for name in ("protocol_views", "linked_data_views", "api_views", "ops_views"):
-        try:
-            module = importlib.import_module(f".{name}", __package__)
-        except ModuleNotFoundError as error:
-            if error.name != f"{__package__}.{name}":
-                raise
-            continue
-        yield module.register
 
 
 def get_store() -> GraphStore:
