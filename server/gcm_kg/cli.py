@@ -176,7 +176,10 @@ def _run_query(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gcm-kg", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="gcm-kg", description="The GCM knowledge graph: validate RDF against its shapes, export it, "
+                                   "build or load a store, serve the SPARQL endpoint and linked data, "
+                                   "run canned research queries.")
     parser.add_argument("--version", action="version", version=f"gcm-kg {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_add_validate, _add_export, _add_build, _add_load, _add_serve, _add_query):
