@@ -86,7 +86,8 @@ def answer_query(method: str, query_string: bytes, content_type: str | None, bod
     except NotAcceptable as error:
         return problem_response(406, f"no acceptable format: {error}", accept, offered=error.offered)
     except UpstreamTimeout as error:  # a remote store (--endpoint) did not answer in time
-        return problem_response(504, str(error), accept, title="Upstream timeout")
+        return problem_response(504, str(error), accept, title="Upstream timeout",
+                                headers={"Retry-After": str(RETRY_AFTER)})
     except QueryTimeout as error:
         return problem_response(503, str(error), accept, title="Query timeout",
                                 headers={"Retry-After": str(RETRY_AFTER)})

@@ -79,6 +79,18 @@ def settings():
 
 
 @pytest.fixture(scope="session")
+def timeout_status() -> int:
+    """A query stopped at the time limit: 503 here (the remote-store suite expects 504)."""
+    return 503
+
+
+@pytest.fixture(scope="session")
+def failure_status() -> int:
+    """A query that fails while running: 500 here (the remote-store suite expects 502)."""
+    return 500
+
+
+@pytest.fixture(scope="session")
 def live(executor, settings):
     with LiveServer(create_app(settings, executor)) as server:
         yield server

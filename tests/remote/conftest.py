@@ -196,6 +196,18 @@ def settings():
 
 
 @pytest.fixture(scope="session")
+def timeout_status() -> int:
+    """Past the time limit the upstream request is cut: a gateway timeout."""
+    return 504
+
+
+@pytest.fixture(scope="session")
+def failure_status() -> int:
+    """A query failing inside the upstream engine is the upstream's failure: a bad gateway."""
+    return 502
+
+
+@pytest.fixture(scope="session")
 def live(executor, settings):
     with LiveServer(create_app(settings, executor)) as server:
         yield server
