@@ -7,7 +7,7 @@ import pytest
 
 from gcm_kg import rdfio
 from gcm_kg.store import (Dataset, EmbeddedStore, NotAcceptable, QuerySyntaxError, StoreOpenError,
-                          build_store)
+                          build_store, recorded_counts)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rdf"
 EX = "http://example.org/"
@@ -69,6 +69,25 @@ def test_build_then_open_read_only(tmp_path):
     assert built.counts().graphs["https://w3id.org/gcm-kg/graph/extra/one-triple"] == 1
     reopened = EmbeddedStore.open_read_only(tmp_path / "store")
     assert reopened.counts().triples == built.counts().triples
+
+
+def test_build_records_counts_that_hold_only_while_the_files_are_unchanged(tmp_path):
+    built = build_store(tmp_path / "store", [FIXTURES / "one-triple.ttl"])
+    counts = recorded_counts(tmp_path / "store")
+    assert counts == built.counts()
+    reopened = EmbeddedStore.open_read_only(tmp_path / "store")  # reading changes no file
+    assert len(reopened.store) == counts.triples
+    assert recorded_counts(tmp_path / "store") == counts
+    table = max((tmp_path / "store").glob("*.sst"), key=lambda p: p.stat().st_size)
+    table.write_bytes(table.read_bytes())  # same bytes, rewritten: no longer the build's file
+    assert recorded_counts(tmp_path / "store") is None
+
+
+def test_the_build_record_is_not_trusted_for_a_store_a_writer_opened(tmp_path):
+    build_store(tmp_path / "store")
+    writer = ox.Store(str(tmp_path / "store"))
+    del writer
+    assert recorded_counts(tmp_path / "store") is None
 
 
 def test_build_with_a_malformed_file_leaves_nothing_behind(tmp_path):

@@ -44,7 +44,7 @@ import pyoxigraph as ox
 from .namespaces import BASE
 from .store import (Dataset, EmbeddedStore, QueryError, QueryExecutionError, QueryOutput,
                     QuerySyntaxError, QueryTimeout, NotAcceptable, StoreCounts, StoreOpenError,
-                    serialize_result)
+                    recorded_counts, serialize_result)
 
 _FORK = multiprocessing.get_context("fork")
 _ERRORS = {cls.__name__: cls for cls in (QuerySyntaxError, QueryExecutionError, QueryTimeout)}
@@ -214,16 +214,24 @@ class ProcessExecutor:
 
     @classmethod
     def on_disk(cls, path: Path, **options) -> "ProcessExecutor":
-        """Checks that the store opens (raises ``StoreOpenError`` naming the path) and counts it."""
+        """Checks that the store opens (raises ``StoreOpenError`` naming the path) and counts it.
+
+        The counts come from the record ``gcm-kg build`` wrote while the store's files are still
+        the ones it wrote (a ``stat`` per file, milliseconds); otherwise — a store changed or
+        damaged since, or built before the record existed — every quad is read and counted
+        (seconds per million triples).
+        """
         probe = EmbeddedStore.open_read_only(path)
-        try:
-            # Reading every quad checks the data blocks' checksums: a damaged store fails here with
-            # RocksDB's message (measured: a COUNT query over such a store can instead allocate
-            # memory without bound).
-            len(probe.store)
-            counts = probe.counts()
-        except (OSError, RuntimeError, ValueError) as error:
-            raise StoreOpenError(Path(path), str(error)) from None
+        counts = recorded_counts(Path(path))
+        if counts is None:
+            try:
+                # Reading every quad checks the data blocks' checksums: a damaged store fails here
+                # with RocksDB's message (measured: a COUNT query over such a store can instead
+                # allocate memory without bound).
+                len(probe.store)
+                counts = probe.counts()
+            except (OSError, RuntimeError, ValueError) as error:
+                raise StoreOpenError(Path(path), str(error)) from None
         executor = cls(path=path, **options)
         executor._counts = counts
         del probe

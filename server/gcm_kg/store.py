@@ -12,6 +12,8 @@ names its own dataset (``default-graph-uri`` / ``named-graph-uri``) replaces tha
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 import tempfile
@@ -335,4 +337,72 @@ def build_store(directory: Path, extra_files: Sequence[Path] = ()) -> EmbeddedSt
     if directory.exists():
         directory.rmdir()
     staging.rename(directory)
-    return EmbeddedStore.open_read_only(directory)
+    built = EmbeddedStore.open_read_only(directory)
+    write_build_record(directory, built.counts())
+    return built
+
+
+# -- the build record: counts written by `gcm-kg build`, trusted while the store's files are unchanged --
+
+#: The file ``gcm-kg build`` writes into the store directory (RocksDB ignores it).
+BUILD_RECORD = "gcm-kg-store.json"
+_RECORD_FORMAT = 1
+
+
+def store_files(directory: Path) -> list[list]:
+    """``[name, size, mtime_ns]`` of the store's immutable RocksDB files, sorted by name.
+
+    Tables (``*.sst``), write-ahead logs (``*.log``), ``MANIFEST-*``, ``CURRENT`` and ``OPTIONS-*``:
+    RocksDB never rewrites one in place, and opening the store read-only changes none of them
+    (checked: sizes, mtimes and inodes are the same after a read-only open and a full read),
+    while any writer creates new ones. One ``stat`` per file, no data read.
+    """
+    files = []
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            name = entry.name
+            if (name.endswith((".sst", ".log")) or name.startswith(("MANIFEST-", "OPTIONS-"))
+                    or name == "CURRENT") and entry.is_file(follow_symlinks=False):
+                stat = entry.stat(follow_symlinks=False)
+                files.append([name, stat.st_size, stat.st_mtime_ns])
+    return sorted(files)
+
+
+def write_build_record(directory: Path, counts: StoreCounts) -> None:
+    """Write the counts and the list of the store's files beside them, atomically."""
+    directory = Path(directory)
+    record = {"format": _RECORD_FORMAT, "triples": counts.triples, "graphs": counts.graphs,
+              "files": store_files(directory)}
+    handle, temporary = tempfile.mkstemp(prefix=f".{BUILD_RECORD}.", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(record, out, sort_keys=True)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, directory / BUILD_RECORD)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def recorded_counts(directory: Path) -> StoreCounts | None:
+    """The counts ``gcm-kg build`` recorded, when the store's files are still exactly those it wrote.
+
+    None when there is no record, it cannot be read, or any file was added, removed, resized or
+    rewritten since the build (then the caller reads the whole store to check and count it). This
+    catches a store changed by a program; it does not detect silent media corruption that leaves
+    sizes and times alone (RocksDB's block checksums report that when the damaged block is read).
+    """
+    try:
+        record = json.loads((Path(directory) / BUILD_RECORD).read_text(encoding="utf-8"))
+        if (not isinstance(record, dict) or record.get("format") != _RECORD_FORMAT
+                or record.get("files") != store_files(Path(directory)) or not record["files"]):
+            return None
+        graphs = record["graphs"]
+        if not isinstance(record["triples"], int) or not isinstance(graphs, dict) or not all(
+                isinstance(k, str) and isinstance(v, int) for k, v in graphs.items()):
+            return None
+        return StoreCounts(record["triples"], dict(graphs))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
