@@ -97,6 +97,26 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int) -> 
     }
 
 
+def _exit_worker(code: int) -> None:
+    """End a gunicorn worker now that it has closed its query processes (``worker_exit``).
+
+    A worker is forked from a master that opened the on-disk store (to check it), so it inherits
+    RocksDB's process-wide state without the background threads behind it; the C++ static
+    destructors that run on a normal interpreter exit then fail to join those threads
+    (``std::system_error: Invalid argument``) and abort the worker (gunicorn: "sent SIGABRT").
+    Flushing the logs and leaving with ``os._exit`` skips those destructors; the worker holds
+    no open store itself and its query processes are already gone.
+    """
+    import logging
+
+    try:
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
+
+
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None) -> int:
     """Run the service under gunicorn until it is stopped; returns the exit status."""
     from gunicorn.app.base import BaseApplication
@@ -144,8 +164,12 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
         try:
             Service().run()
         except SystemExit as stop:
-            return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-        return 0
+            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        else:
+            code = 0
+        if os.getpid() != master_pid:
+            _exit_worker(code)
+        return code
     finally:
         if metrics_dir and os.getpid() == master_pid:
             shutil.rmtree(metrics_dir, ignore_errors=True)

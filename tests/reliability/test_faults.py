@@ -196,3 +196,17 @@ def test_an_export_killed_at_any_moment_never_leaves_half_a_file(tmp_path):
         for leftover in tmp_path.glob(".gcm-kg.nq.*.part"):  # a killed process cannot clean up
             leftover.unlink()
     assert outcomes  # (at least one kill landed; which ones finished depends on the machine)
+
+
+def test_sigterm_stops_a_store_backed_server_without_aborting_its_workers(serve, tmp_path):
+    """Workers forked from a master that opened RocksDB must not run its C++ destructors on exit."""
+    store_dir = tmp_path / "store"
+    built = subprocess.run(GCM_KG + ["build", "--store", str(store_dir)], capture_output=True, text=True, timeout=180)
+    assert built.returncode == 0, built.stderr
+    served = serve("--workers", "2", "--store", str(store_dir))
+    for _ in range(4):
+        assert ask(served.url).json()["boolean"] is True
+    assert served.stop() == 0
+    log = served.log
+    assert "Worker exiting" in log
+    assert "SIGABRT" not in log and "terminate called" not in log and "system_error" not in log, log[-2000:]
