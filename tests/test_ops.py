@@ -7,18 +7,17 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from gcm_kg.app import create_app
 from gcm_kg.cors import CorsPolicy, apply_cors, preflight_headers
 from gcm_kg.settings import Settings
+
+from .live_server import LiveServer
 
 ORIGIN = "https://partner.example"
 
@@ -26,14 +25,8 @@ ORIGIN = "https://partner.example"
 @contextmanager
 def live_server(settings: Settings | None = None, store=None):
     app = create_app(settings or Settings(), store)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with LiveServer(app) as server:
+        yield server.base
 
 
 @pytest.fixture(scope="module")

@@ -3,14 +3,13 @@ by a real HTTP server on 127.0.0.1 (session-scoped, so the graph is loaded once)
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from gcm_kg.app import create_app
 from gcm_kg.settings import Settings
 from gcm_kg.store import EmbeddedStore
+
+from ..live_server import LiveServer
 
 #: A small row cap, so that paging and the cap can be tested on the small shipped graph.
 MAX_ROWS = 25
@@ -24,9 +23,5 @@ def canned_store() -> EmbeddedStore:
 @pytest.fixture(scope="session")
 def api_base(canned_store) -> str:
     app = create_app(Settings(max_rows=MAX_ROWS), canned_store)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    with LiveServer(app) as server:
+        yield server.base

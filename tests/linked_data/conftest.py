@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import logging
-import threading
 
 import pyoxigraph as ox
 import pytest
 import requests
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from gcm_kg import rdfio, resources
 from gcm_kg.app import create_app
 from gcm_kg.namespaces import ID
 from gcm_kg.settings import Settings
 from gcm_kg.store import EmbeddedStore
+
+from ..live_server import LiveServer
 
 
 def minted_subjects() -> list[str]:
@@ -27,12 +26,6 @@ def minted_subjects() -> list[str]:
     return sorted(subjects)
 
 
-class _KeepAliveHandler(WSGIRequestHandler):
-    """HTTP/1.1 keep-alive, so the thousands of requests below reuse their connections."""
-
-    protocol_version = "HTTP/1.1"
-
-
 @pytest.fixture(scope="session")
 def ld_store() -> EmbeddedStore:
     return EmbeddedStore.in_memory()
@@ -41,14 +34,9 @@ def ld_store() -> EmbeddedStore:
 @pytest.fixture(scope="session")
 def ld_server(ld_store):
     """Base URL (no trailing slash) of a live server over the shipped graph."""
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log for thousands of requests
     app = create_app(Settings(max_body_bytes=200_000), ld_store)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_KeepAliveHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with LiveServer(app, quiet=True, keep_alive=True) as server:  # thousands of requests
+        yield server.base
 
 
 @pytest.fixture(scope="session")

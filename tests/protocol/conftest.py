@@ -9,17 +9,17 @@ Queries go through the :class:`~gcm_kg.executor.ProcessExecutor` with a 1 s time
 from __future__ import annotations
 
 import socket
-import threading
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from werkzeug.serving import make_server
 
 from gcm_kg.app import create_app
 from gcm_kg.executor import ProcessExecutor
 from gcm_kg.settings import Settings
 from gcm_kg.store import EmbeddedStore
+
+from ..live_server import LiveServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DATA_GRAPH = "http://kasei.us/2009/09/sparql/data/data{}.rdf"
@@ -48,22 +48,6 @@ def protocol_store() -> ox.Store:
     store.extend(ox.Quad(ox.NamedNode(f"http://example.org/item/{i}"), ox.NamedNode("http://example.org/value"),
                          ox.Literal(str(i)), ox.NamedNode(GENERATED)) for i in range(GENERATED_SIZE))
     return store
-
-
-class LiveServer:
-    def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.base = f"http://127.0.0.1:{self.server.server_port}"
-        self.url = self.base + "/sparql"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.thread.join(10)
 
 
 @pytest.fixture(scope="session")

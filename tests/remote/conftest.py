@@ -14,20 +14,18 @@ upstream instead of burning a core for hours.
 
 from __future__ import annotations
 
-import logging
+import functools
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from gcm_kg.app import create_app
 from gcm_kg.remote_load import load
@@ -35,7 +33,8 @@ from gcm_kg.remote_store import RemoteStore
 from gcm_kg.settings import Settings
 from gcm_kg.store import EmbeddedStore
 
-from ..protocol.conftest import DEAD_SERVICE, MAX_BODY, MAX_ROWS, TIMEOUT, LiveServer, protocol_store
+from ..live_server import LiveServer
+from ..protocol.conftest import DEAD_SERVICE, MAX_BODY, MAX_ROWS, TIMEOUT, protocol_store
 
 UPSTREAM_TIMEOUT_S = 5  # the upstream engine's own limit (ours, for the protocol tests, is 1 s)
 
@@ -110,23 +109,8 @@ class OxigraphServer:
             assert response.status in (200, 201, 204)
 
 
-class _KeepAliveHandler(WSGIRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-
-class AppServer:
-    """A gcm-kg app on werkzeug's threaded server, in a thread (as the other suites run theirs)."""
-
-    def __init__(self, app):
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self.server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_KeepAliveHandler)
-        self.base = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.thread.join(10)
+#: A gcm-kg app for the parity tests: many requests, kept alive.
+AppServer = functools.partial(LiveServer, quiet=True, keep_alive=True)
 
 
 # -- the shipped graph on oxigraph serve -----------------------------------------------------------

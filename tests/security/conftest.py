@@ -9,18 +9,18 @@ can look at the very store object the views use.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import logging
-import threading
 
 import pytest
 import requests
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from gcm_kg.app import create_app
 from gcm_kg.executor import ProcessExecutor
 from gcm_kg.settings import Settings
 from gcm_kg.store import EmbeddedStore
+
+from .. import live_server
 
 TIMEOUT = 2.0        # the query time limit of the live server, seconds
 MAX_ROWS = 500
@@ -29,32 +29,8 @@ SPARQL_JSON = "application/sparql-results+json"
 PROBLEM = "application/problem+json"
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):  # hundreds of hostile requests: keep the output readable
-        pass
-
-
-class LiveServer:
-    def __init__(self, app):
-        self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-        self.base = f"http://127.0.0.1:{self.server.server_port}"
-        self.url = self.base + "/sparql"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(10)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _quiet_werkzeug():
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+#: Hundreds of hostile requests: servers here keep the output readable.
+LiveServer = functools.partial(live_server.LiveServer, quiet=True)
 
 
 @pytest.fixture(scope="session")

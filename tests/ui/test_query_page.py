@@ -6,7 +6,6 @@ Playwright for Python (``playwright install`` is never needed: the system browse
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -14,9 +13,10 @@ from urllib.parse import quote
 import pytest
 import requests
 from werkzeug.exceptions import NotFound
-from werkzeug.serving import make_server
 
 from gcm_kg.app import create_app
+
+from ..live_server import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
@@ -27,18 +27,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 OBJECTIVES = """PREFIX gcmo: <https://w3id.org/gcm-kg/ontology#>
 PREFIX schema: <https://schema.org/>
 SELECT ?objective ?n WHERE { ?objective a gcmo:Objective ; schema:position ?n } ORDER BY ?n"""
-
-
-class LiveServer:
-    def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.thread.join(timeout=5)
 
 
 def _wait_for_protocol(url: str) -> None:
@@ -58,8 +46,8 @@ def _wait_for_protocol(url: str) -> None:
 def server():
     live = LiveServer(create_app())
     try:
-        _wait_for_protocol(live.url)
-        yield live.url
+        _wait_for_protocol(live.base)
+        yield live.base
     finally:
         live.close()
 
@@ -208,7 +196,7 @@ def test_page_works_without_the_examples_api(browser):
         page = context.new_page()
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        open_page(page, live.url + "/sparql")
+        open_page(page, live.base + "/sparql")
         page.wait_for_selector("#examples li.muted:has-text('No examples')")
         set_query(page, OBJECTIVES)
         page.click("#run")
