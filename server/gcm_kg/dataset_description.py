@@ -28,18 +28,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from . import export
-from .namespaces import GRAPH, PREFIXES
+from .namespaces import DCAT, DCT, DQV, GRAPH, OA, PREFIXES, PROV, SH, VOID, XSD
 
-VOID = PREFIXES["void"]
-DCAT = PREFIXES["dcat"]
-DCT = PREFIXES["dct"]
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
-XSD = PREFIXES["xsd"]
-SH = PREFIXES["sh"]
-PROV = PREFIXES["prov"]
 SPDX = "http://spdx.org/rdf/terms#"
-DQV = "http://www.w3.org/ns/dqv#"
-OA = PREFIXES["oa"]
 IANA = "https://www.iana.org/assignments/media-types/"
 
 #: Prefixes of the VoID document (namespaces.PREFIXES plus the few used only here).

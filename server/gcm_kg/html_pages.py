@@ -19,17 +19,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from .linked_data import DOC_FORMATS, LABEL_PROPERTIES, RDF_EXTENSIONS, path_for_iri
-from .namespaces import PREFIXES
+from .namespaces import DCT, OA, PREFIXES, PROV, RDF, RDF_TYPE, RDFS, SCHEMA, SKOS, XSD
 
-RDF = PREFIXES["rdf"]
-RDFS = PREFIXES["rdfs"]
-SKOS = PREFIXES["skos"]
-SCHEMA = PREFIXES["schema"]
-DCT = PREFIXES["dct"]
-PROV = PREFIXES["prov"]
-OA = PREFIXES["oa"]
-XSD = PREFIXES["xsd"]
-RDF_TYPE = RDF + "type"
 
 LANGUAGES = ("en", "es")
 

@@ -23,15 +23,8 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from .conneg import negotiate
-from .namespaces import PREFIXES
+from .namespaces import DCT, FOAF, PREFIXES, RDF_TYPE, RDFS, SCHEMA, SKOS
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-FOAF = PREFIXES["foaf"]
-SKOS = PREFIXES["skos"]
-RDFS = PREFIXES["rdfs"]
-SCHEMA = PREFIXES["schema"]
-DCT = PREFIXES["dct"]
-OA = PREFIXES["oa"]
 
 #: Properties whose values name a thing, best first (used for labels in documents and pages).
 LABEL_PROPERTIES = (SKOS + "prefLabel", RDFS + "label", SCHEMA + "name", DCT + "title", FOAF + "name")

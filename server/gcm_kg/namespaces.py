@@ -46,3 +46,23 @@ def graph_iri_for(folder: str, relative_stem: str) -> str:
     if folder in ("ontology", "shapes"):
         return GRAPH + folder
     return GRAPH + relative_stem.replace("\\", "/")
+
+# Vocabulary namespaces as plain strings, for modules that build IRIs (one definition, here).
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+OWL = PREFIXES["owl"]
+XSD = PREFIXES["xsd"]
+SKOS = PREFIXES["skos"]
+DCT = PREFIXES["dct"]
+SCHEMA = PREFIXES["schema"]
+PROV = PREFIXES["prov"]
+OA = PREFIXES["oa"]
+FOAF = PREFIXES["foaf"]
+VOID = PREFIXES["void"]
+DCAT = PREFIXES["dcat"]
+SH = PREFIXES["sh"]
+SD = PREFIXES["sd"]
+RDF_TYPE = RDF + "type"
+FORMATS = "http://www.w3.org/ns/formats/"
+VANN = "http://purl.org/vocab/vann/"
+DQV = "http://www.w3.org/ns/dqv#"

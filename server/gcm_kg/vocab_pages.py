@@ -17,16 +17,8 @@ from markupsafe import Markup
 
 from .html_pages import (Chrome, PageBuilder, Row, Value, curie, doc_alternates, pick_literal, render,
                          _natural_key)
-from .linked_data import FOAF, RDF_TYPE
-from .namespaces import GRAPH, PREFIXES
+from .namespaces import DCT, FOAF, GRAPH, OWL, PREFIXES, RDF, RDF_TYPE, RDFS, SH, SKOS, VANN
 
-RDF = PREFIXES["rdf"]
-RDFS = PREFIXES["rdfs"]
-OWL = PREFIXES["owl"]
-SKOS = PREFIXES["skos"]
-DCT = PREFIXES["dct"]
-SH = PREFIXES["sh"]
-VANN = "http://purl.org/vocab/vann/"
 
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 SHAPES_GRAPH = GRAPH + "shapes"
@@ -431,8 +423,6 @@ def void_html(store, settings, triples_: list[ox.Triple], lang: str, url_for_ext
     from .dataset_description import dataset_iri
 
     ds = ox.NamedNode(dataset_iri(settings))
-    bnodes = {s: [ox.Triple(s, ox.NamedNode(p), o) for p, os in ps.items() for o in os]
-              for s, ps in index.spo.items() if s != ds}
     partitions = {PREFIXES["void"] + "classPartition": PREFIXES["void"] + "class",
                   PREFIXES["void"] + "propertyPartition": PREFIXES["void"] + "property"}
     grouped = {p: o for p, o in index.spo.get(ds, {}).items() if p not in partitions}
