@@ -22,15 +22,18 @@ Where a child's store comes from:
 * **on disk** (``path``): every child opens the RocksDB store read-only itself after the fork
   (never inheriting an open database across ``fork``); opening takes milliseconds.
 
-The per-query cost is one pipe round trip with a few hundred bytes of pickled strings plus the
-result bytes (≈ 0.1 ms): no store, no parsed query and no Python objects of the result cross it.
+The per-query cost is one round trip over a socket pair: a length-prefixed message of a few hundred
+bytes (``marshal``-encoded strings; pickle only for substitution terms) and the result bytes back.
+No store, no parsed query and no Python objects of the result cross it.
 """
 
 from __future__ import annotations
 
 import ctypes
+import marshal
 import multiprocessing
 import os
+import pickle
 import queue
 import select
 import signal
@@ -78,13 +81,14 @@ def _child_main(conn, template: EmbeddedStore | None, path: Path | None, max_row
         store, open_error = None, f"cannot open the store: {error}"
     else:
         open_error = None
+    send = lambda reply: conn.send_bytes(_encode(reply))  # noqa: E731
     while True:
         try:
-            message = conn.recv()
+            message = _decode(conn.recv_bytes())
         except (EOFError, OSError):
             os._exit(0)
         if store is None:
-            conn.send(("QueryExecutionError", open_error))
+            send(("QueryExecutionError", open_error))
             continue
         kind, args = message
         try:
@@ -98,18 +102,31 @@ def _child_main(conn, template: EmbeddedStore | None, path: Path | None, max_row
                     raise QuerySyntaxError(str(error)) from None
                 except (OSError, RuntimeError, ValueError) as error:
                     raise QueryExecutionError(str(error)) from None
-                conn.send(("ok", output.form, output.media_type, output.body, output.truncated, output.row_limit))
+                send(("ok", output.form, output.media_type, output.body, output.truncated, output.row_limit))
             elif kind == "counts":
                 counts = store.counts()
-                conn.send(("ok", counts.triples, counts.graphs))
+                send(("ok", counts.triples, counts.graphs))
             else:
-                conn.send(("QueryExecutionError", f"unknown request {kind!r}"))
+                send(("QueryExecutionError", f"unknown request {kind!r}"))
         except NotAcceptable as error:
-            conn.send(("NotAcceptable", error.form, error.offered))
+            send(("NotAcceptable", error.form, error.offered))
         except QueryError as error:
-            conn.send((type(error).__name__, str(error)))
+            send((type(error).__name__, str(error)))
         except Exception as error:  # never leave the parent waiting
-            conn.send(("QueryExecutionError", f"{type(error).__name__}: {error}"))
+            send(("QueryExecutionError", f"{type(error).__name__}: {error}"))
+
+
+def _encode(message) -> bytes:
+    """A pipe message as bytes: ``marshal`` for plain data (strings, numbers, bytes, tuples, dicts —
+    every query and every reply), ``pickle`` only when it carries pyoxigraph terms (substitutions)."""
+    try:
+        return b"m" + marshal.dumps(message)
+    except ValueError:
+        return b"p" + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _decode(data: bytes):
+    return marshal.loads(data[1:]) if data[:1] == b"m" else pickle.loads(data[1:])
 
 
 class _Child:
@@ -281,12 +298,25 @@ class ProcessExecutor:
         try:
             with self._lock:
                 child = self._idle.pop() if self._idle else None
-            if child is None or not child.process.is_alive():
+            data = _encode(message)
+            # No liveness check per query (a waitpid each time): a child that died while idle has
+            # closed its end of the socket pair, so the send fails and a fresh child gets the query.
+            try:
+                if child is None:
+                    raise BrokenPipeError
+                child.conn.send_bytes(data)
+            except (OSError, ValueError):
                 if child is not None:
                     child.kill()
+                    self.stats.respawns += 1
                 child = self._spawn()
+                try:
+                    child.conn.send_bytes(data)
+                except (OSError, ValueError):
+                    child.kill()
+                    self.stats.crashes += 1
+                    raise QueryExecutionError("the query engine process could not be started") from None
             try:
-                child.conn.send(message)
                 ready = child.wait(deadline_s)
                 if not ready:
                     child.kill()
@@ -295,7 +325,7 @@ class ProcessExecutor:
                     raise QueryTimeout(
                         f"the query ran longer than the {deadline_s:g} s time limit and was stopped; "
                         f"make it more selective (or add a LIMIT) and try again")
-                reply = child.conn.recv()
+                reply = _decode(child.conn.recv_bytes())
             except (EOFError, OSError, BrokenPipeError):
                 child.kill()
                 self.stats.crashes += 1
