@@ -174,6 +174,11 @@ class FastPath:
         metrics = self.app.extensions.get("gcm_kg.metrics")
         if metrics is not None and hasattr(metrics, "observe"):
             metrics.observe(environ["PATH_INFO"], method, response.status_code, time.perf_counter() - started)
+        if response.is_sequence and "Content-Length" in response.headers:
+            # A complete body with its length: hand it to the server as is (werkzeug's generic
+            # WSGI response path re-derives headers it already has: a measurable share of a lookup).
+            start_response(response.status, response.headers.to_wsgi_list())
+            return [response.get_data()]
         return response(environ, start_response)
 
 
