@@ -66,6 +66,20 @@ def _die_with_parent() -> None:
         pass
 
 
+#: A query process returns freed heap to the system after a query that ran longer than this: glibc
+#: keeps it otherwise, and each query process that ever ran a large join or GROUP BY stayed ~40 MB
+#: larger (measured at 100k triples). Trimming costs about a millisecond, so lookups skip it.
+_TRIM_AFTER_S = 0.05
+
+
+def _malloc_trim():
+    """glibc's ``malloc_trim`` (None elsewhere)."""
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
 def _child_main(conn, template: EmbeddedStore | None, path: Path | None, max_rows: int | None,
                 parent_pid: int) -> None:
     """The query process: answer requests from the pipe until it closes."""
@@ -82,6 +96,7 @@ def _child_main(conn, template: EmbeddedStore | None, path: Path | None, max_row
     else:
         open_error = None
     send = lambda reply: conn.send_bytes(_encode(reply))  # noqa: E731
+    trim = _malloc_trim()
     while True:
         try:
             message = _decode(conn.recv_bytes())
@@ -91,6 +106,7 @@ def _child_main(conn, template: EmbeddedStore | None, path: Path | None, max_row
             send(("QueryExecutionError", open_error))
             continue
         kind, args = message
+        started = time.perf_counter()
         try:
             if kind == "execute":
                 query, accept, media_type, dgu, ngu, base_iri, substitutions = args
@@ -114,6 +130,8 @@ def _child_main(conn, template: EmbeddedStore | None, path: Path | None, max_row
             send((type(error).__name__, str(error)))
         except Exception as error:  # never leave the parent waiting
             send(("QueryExecutionError", f"{type(error).__name__}: {error}"))
+        if trim is not None and time.perf_counter() - started > _TRIM_AFTER_S:
+            trim(0)  # after the answer is sent: give the query's freed working memory back
 
 
 def _encode(message) -> bytes:
