@@ -3,6 +3,7 @@ and Linux /proc helpers to watch its process tree (pids, roles, memory)."""
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -33,6 +34,8 @@ class Served:
         self.url = self.base + "/sparql"
         self.log_path = log_dir / f"serve-{self.port}.log"
         self._log = open(self.log_path, "w")
+        # gunicorn's default in `serve`: one worker per core
+        self.expected_workers = int(args[args.index("--workers") + 1]) if "--workers" in args else os.cpu_count()
         self.process = subprocess.Popen(GCM_KG + ["serve", "--host", "127.0.0.1", "--port", str(self.port), *args],
                                         stdout=self._log, stderr=subprocess.STDOUT, text=True)
 
@@ -48,7 +51,9 @@ class Served:
             if self.process.poll() is not None:
                 raise AssertionError(f"serve exited with {self.process.returncode}:\n{self.log}")
             try:
-                if requests.get(self.base + "/ready", timeout=2).status_code == 200:
+                # Ready means every worker is up, not only the first one to answer.
+                if (requests.get(self.base + "/ready", timeout=2).status_code == 200
+                        and len(self.workers()) == self.expected_workers):
                     return
             except requests.RequestException:
                 pass
