@@ -51,9 +51,8 @@ from typing import Iterable, Mapping, Sequence, TextIO
 import pyoxigraph as ox
 
 from . import __version__, resources
-from .namespaces import BASE, GRAPH, ID, PREFIXES
+from .namespaces import BASE, GRAPH, ID, PREFIXES, XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 QUERIES_GRAPH = GRAPH + "queries"
 QUERY_ID = ID + "query/"
 ENDPOINT = BASE + "sparql"

@@ -32,7 +32,7 @@ import pyoxigraph as ox
 
 from . import formats
 from .conneg import split_media_type
-from .namespaces import DATASET, GCMO
+from .namespaces import DATASET, DCT, FORMATS, GCMO, RDF_TYPE, RDFS, SD, VOID, XSD
 from .store import Dataset, StoreCounts
 
 ALLOW = "GET, HEAD, POST, OPTIONS"
@@ -45,14 +45,6 @@ MAX_NESTING = 256
 MAX_OPERATORS = 1000
 _OPERATOR_CHARS = "|/^!&+-*=<>"
 _PATTERN_WORDS = ("union", "optional", "minus", "bind", "filter", "graph", "service", "exists", "values")
-
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-FORMATS = "http://www.w3.org/ns/formats/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCT = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 #: ``format=`` / ``output=`` short names → an Accept header that replaces the request's. Names
 #: that mean different media types for SELECT/ASK and CONSTRUCT/DESCRIBE list both.
