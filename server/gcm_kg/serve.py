@@ -38,23 +38,13 @@ from .settings import Settings
 THREADS = 2
 
 
-def _metrics_hooks() -> tuple[object | None, str | None]:
-    """Prepare prometheus multi-process metrics when the ops module is there: (child_exit hook, dir)."""
-    try:
-        from . import ops_views
-    except ModuleNotFoundError as error:
-        if error.name != f"{__package__}.ops_views":
-            raise
-        return None, None
-    if not hasattr(ops_views, "prepare_multiprocess_metrics"):
-        return None, None
-    try:
-        import prometheus_client  # noqa: F401
-    except ModuleNotFoundError:
-        return None, None
+def _metrics_hooks():
+    """Turn on prometheus_client's multi-process mode for gunicorn: (child_exit hook, its directory)."""
+    from . import ops_views
+
     directory = tempfile.mkdtemp(prefix="gcm-kg-metrics-")
     ops_views.prepare_multiprocess_metrics(directory)
-    return getattr(ops_views, "child_exit", None), directory
+    return ops_views.child_exit, directory
 
 
 def build_executor(settings: Settings, *, children: int = THREADS):
@@ -155,8 +145,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
                         self.cfg.set(key, value)
                 self.cfg.set("post_worker_init", post_worker_init)
                 self.cfg.set("worker_exit", worker_exit)
-                if child_exit is not None:
-                    self.cfg.set("child_exit", child_exit)
+                self.cfg.set("child_exit", child_exit)
 
             def load(self):
                 return app
@@ -171,5 +160,5 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
             _exit_worker(code)
         return code
     finally:
-        if metrics_dir and os.getpid() == master_pid:
+        if os.getpid() == master_pid:
             shutil.rmtree(metrics_dir, ignore_errors=True)
