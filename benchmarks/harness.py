@@ -719,6 +719,17 @@ def percentile(values: Sequence[float], pct: float) -> float:
     return ordered[index]
 
 
+def run_clients(client: Callable[[int], None], clients: int, join_limit: float) -> float:
+    """Run ``client(k)`` for k in 0..clients-1 on threads; the seconds until all ended (each join bounded)."""
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(join_limit)
+    return time.monotonic() - started
+
+
 def run_python_client(server: Server, requests_by_client: Callable[[int], Iterable[Request]], clients: int,
                       duration: float, timeout: float = 30, max_requests: int = 10_000_000) -> CellResult:
     """Closed-loop clients (threads, one keep-alive connection each) for ``duration`` seconds.
@@ -761,13 +772,7 @@ def run_python_client(server: Server, requests_by_client: Callable[[int], Iterab
                 counts["errors"] += errors
                 counts["server_errors"] += server_errors
 
-    started = time.monotonic()
-    threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(duration + timeout + 10)
-    elapsed = time.monotonic() - started
+    elapsed = run_clients(client, clients, duration + timeout + 10)
     return CellResult(counts["requests"], elapsed, counts["errors"], counts["server_errors"],
                       percentile(latencies, 50) * 1e3, percentile(latencies, 99) * 1e3)
 

@@ -80,13 +80,7 @@ def run_load(port: int, mix: list[tuple[str, harness.Request]], clients: int, du
                 for key, values in my_latency.items():
                     latencies[key].extend(values)
 
-    started = time.monotonic()
-    threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(duration + timeout + 10)
-    elapsed = time.monotonic() - started
+    elapsed = harness.run_clients(client, clients, duration + timeout + 10)
     everything = [x for values in latencies.values() for x in values]
     return {
         "clients": clients, "seconds": elapsed, "requests": len(everything),
