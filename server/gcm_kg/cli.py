@@ -98,7 +98,9 @@ def _run_export(args) -> int:
 def _add_build(sub) -> None:
     p = sub.add_parser("build", help="bulk-load a persistent on-disk store",
                        description="Bulk-load ontology, data, shapes and EXTRA_FILES into a new on-disk "
-                                   "store that `gcm-kg serve --store DIR` opens read-only.")
+                                   "store that `gcm-kg serve --store DIR` opens read-only. The triple "
+                                   "counts and the store's file list are recorded in DIR/gcm-kg-store.json, "
+                                   "so serve starts without rescanning an unchanged store.")
     p.add_argument("--store", required=True, type=Path, metavar="DIR", help="directory to create")
     p.add_argument("extra_files", nargs="*", type=Path, metavar="EXTRA_FILES", help="more RDF files to load")
     p.set_defaults(func=_run_build)
