@@ -22,6 +22,11 @@ Where a child's store comes from:
 * **on disk** (``path``): every child opens the RocksDB store read-only itself after the fork
   (never inheriting an open database across ``fork``); opening takes milliseconds.
 
+One exception: a lookup that provably reads few quads (a single triple pattern with a constant
+subject or object matching at most :data:`IN_THREAD_QUADS` quads; see :mod:`gcm_kg.bounded`) is
+answered in the calling thread from the in-memory store — there is nothing for a time limit to
+stop, and the round trip below costs more than such a lookup.
+
 The per-query cost is one round trip over a socket pair: a length-prefixed message of a few hundred
 bytes (``marshal``-encoded strings; pickle only for substitution terms) and the result bytes back.
 No store, no parsed query and no Python objects of the result cross it.
@@ -47,7 +52,7 @@ import pyoxigraph as ox
 from .namespaces import BASE
 from .store import (Dataset, EmbeddedStore, QueryError, QueryExecutionError, QueryOutput,
                     QuerySyntaxError, QueryTimeout, NotAcceptable, StoreCounts, StoreOpenError,
-                    recorded_counts, serialize_result)
+                    execute_on, recorded_counts)
 
 _FORK = multiprocessing.get_context("fork")
 _ERRORS = {cls.__name__: cls for cls in (QuerySyntaxError, QueryExecutionError, QueryTimeout)}
@@ -70,6 +75,12 @@ def _die_with_parent() -> None:
 #: keeps it otherwise, and each query process that ever ran a large join or GROUP BY stayed ~40 MB
 #: larger (measured at 100k triples). Trimming costs about a millisecond, so lookups skip it.
 _TRIM_AFTER_S = 0.05
+
+
+#: A lookup (:mod:`gcm_kg.bounded`) over at most this many quads runs in the web worker's own
+#: thread instead of a query process: ≈ 1 ms of work at most, so a time limit has nothing to stop,
+#: and the round trip it saves costs more than the lookup itself.
+IN_THREAD_QUADS = 1_000
 
 
 def _malloc_trim():
@@ -110,14 +121,9 @@ def _child_main(conn, template: EmbeddedStore | None, path: Path | None, max_row
         try:
             if kind == "execute":
                 query, accept, media_type, dgu, ngu, base_iri, substitutions = args
-                try:
-                    result = store.query(query, dataset=Dataset(dgu, ngu), base_iri=base_iri,
-                                         substitutions=substitutions)
-                    output = serialize_result(result, accept, media_type=media_type, max_rows=max_rows)
-                except SyntaxError as error:
-                    raise QuerySyntaxError(str(error)) from None
-                except (OSError, RuntimeError, ValueError) as error:
-                    raise QueryExecutionError(str(error)) from None
+                output = execute_on(store, query, accept=accept, media_type=media_type,
+                                    dataset=Dataset(dgu, ngu), base_iri=base_iri,
+                                    substitutions=substitutions, max_rows=max_rows)
                 send(("ok", output.form, output.media_type, output.body, output.truncated, output.row_limit))
             elif kind == "counts":
                 counts = store.counts()
@@ -219,6 +225,7 @@ class ExecutorStats:
     """Counters a metrics view may read."""
 
     queries: int = 0
+    in_thread: int = 0      # of which answered in the calling thread (bounded lookups)
     timeouts: int = 0
     crashes: int = 0
     respawns: int = 0
@@ -369,6 +376,13 @@ class ProcessExecutor:
                 substitutions: dict[ox.Variable, ox.Term] | None = None,
                 timeout: float | None = None) -> QueryOutput:
         self.stats.queries += 1
+        if self.template is not None:
+            output = self.template.execute_if_bounded(
+                query, IN_THREAD_QUADS, max_rows=self.max_rows, accept=accept, media_type=media_type,
+                dataset=dataset, base_iri=base_iri, substitutions=substitutions)
+            if output is not None:
+                self.stats.in_thread += 1
+                return output
         reply = self._call(("execute", (query, accept, media_type, tuple(dataset.default_graph_uris),
                                         tuple(dataset.named_graph_uris), base_iri, substitutions)), timeout)
         status = reply[0]

@@ -18,12 +18,14 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Iterable, Protocol, Sequence
 
 import pyoxigraph as ox
 
 from . import formats, rdfio
+from .bounded import SinglePattern, single_pattern
 from .conneg import negotiate
 from .namespaces import BASE
 
@@ -140,11 +142,13 @@ def _capped_solutions(result: "ox.QuerySolutions", max_rows: int) -> tuple[bytes
 
 
 def serialize_result(result, accept: str | None, *, media_type: str | None = None,
-                     max_rows: int | None = None) -> QueryOutput:
+                     max_rows: int | None = None, rows_at_most: int | None = None) -> QueryOutput:
     """Serialise a pyoxigraph query result with pyoxigraph's own writers, negotiating by Accept.
 
     ``media_type`` forces a format (it must be one the form offers). ``max_rows`` caps SELECT
-    results; the output then says whether rows were cut. Raises :class:`NotAcceptable`.
+    results; the output then says whether rows were cut. ``rows_at_most`` is a bound on the rows
+    the caller has proved (see :mod:`gcm_kg.bounded`): within the cap, the rows are written
+    directly instead of through the capping pass. Raises :class:`NotAcceptable`.
     """
     if isinstance(result, ox.QuerySolutions):
         form, table = "SELECT", formats.RESULTS_FORMATS
@@ -159,7 +163,7 @@ def serialize_result(result, accept: str | None, *, media_type: str | None = Non
         body = ox.serialize(result, format=table[chosen], prefixes=None) if table[chosen] not in (
             ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) else ox.serialize(
             (ox.Quad(t.subject, t.predicate, t.object) for t in result), format=table[chosen])
-    elif form == "SELECT" and max_rows is not None:
+    elif form == "SELECT" and max_rows is not None and (rows_at_most is None or rows_at_most > max_rows):
         tsv, truncated = _capped_solutions(result, max_rows)
         if table[chosen] == ox.QueryResultsFormat.TSV:
             body = tsv
@@ -168,7 +172,26 @@ def serialize_result(result, accept: str | None, *, media_type: str | None = Non
         return QueryOutput(form, chosen, body, truncated, max_rows)
     else:
         body = result.serialize(format=table[chosen])
-    return QueryOutput(form, chosen, body)
+    return QueryOutput(form, chosen, body, row_limit=max_rows if form == "SELECT" else None)
+
+
+def execute_on(store: "EmbeddedStore", query: str, *, accept: str | None, media_type: str | None = None,
+               dataset: Dataset = Dataset(), base_iri: str | None = BASE,
+               substitutions: dict[ox.Variable, ox.Term] | None = None, max_rows: int | None = None,
+               rows_at_most: int | None = None) -> QueryOutput:
+    """Run ``query`` on ``store`` and serialise the result; errors become :class:`QueryError` subclasses.
+
+    The one place a query is evaluated and written, whether in a query process, in a web worker's
+    thread (bounded lookups) or in a plain :class:`EmbeddedStore`.
+    """
+    try:
+        result = store.query(query, dataset=dataset, base_iri=base_iri, substitutions=substitutions)
+        return serialize_result(result, accept, media_type=media_type, max_rows=max_rows,
+                                rows_at_most=rows_at_most)
+    except SyntaxError as error:
+        raise QuerySyntaxError(str(error)) from None
+    except (OSError, RuntimeError, ValueError) as error:
+        raise QueryExecutionError(str(error)) from None
 
 
 @dataclass
@@ -253,13 +276,27 @@ class EmbeddedStore:
                 substitutions: dict[ox.Variable, ox.Term] | None = None,
                 timeout: float | None = None) -> QueryOutput:
         """In-process execution: ``timeout`` is not enforced here (see the server's executor)."""
-        try:
-            result = self.query(query, dataset=dataset, base_iri=base_iri, substitutions=substitutions)
-            return serialize_result(result, accept, media_type=media_type, max_rows=self.max_rows)
-        except SyntaxError as error:
-            raise QuerySyntaxError(str(error)) from None
-        except (OSError, RuntimeError, ValueError) as error:
-            raise QueryExecutionError(str(error)) from None
+        return execute_on(self, query, accept=accept, media_type=media_type, dataset=dataset,
+                          base_iri=base_iri, substitutions=substitutions, max_rows=self.max_rows)
+
+    def count_up_to(self, pattern: SinglePattern, limit: int) -> int:
+        """How many quads, in any graph, match the constants of ``pattern`` — counting stops at
+        ``limit + 1``, so the cost is bounded by ``limit`` whatever the store holds."""
+        matching = self.store.quads_for_pattern(pattern.subject, pattern.predicate, pattern.object, None)
+        return sum(1 for _ in islice(matching, limit + 1))
+
+    def execute_if_bounded(self, query: str, limit: int, *, max_rows: int | None, **options) -> QueryOutput | None:
+        """Answer ``query`` here if it provably reads at most ``limit`` quads, else return None.
+
+        "Provably": :func:`gcm_kg.bounded.single_pattern` recognises a one-pattern lookup and
+        :meth:`count_up_to` finds at most ``limit`` quads matching its constants (in all graphs,
+        so the bound holds for any dataset the request names). Used by the server's executor to
+        answer lookups without a query-process round trip; everything else returns None.
+        """
+        pattern = single_pattern(query)
+        if pattern is None or self.count_up_to(pattern, limit) > limit:
+            return None
+        return execute_on(self, query, max_rows=max_rows, rows_at_most=limit, **options)
 
     def describe(self, iri: str) -> list[ox.Triple]:
         return list(self.query(f"DESCRIBE <{ox.NamedNode(iri).value}>"))
