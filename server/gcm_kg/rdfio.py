@@ -77,6 +77,26 @@ def read_quads(path: Path, *, graph: str | None = None) -> list[ox.Quad]:
     return parse_bytes(data, fmt, name=str(path), graph=graph)
 
 
+def load_into(store: ox.Store, path: Path, *, graph: str) -> None:
+    """Add the file at ``path`` to ``store``, its triples in ``graph``; all of it or nothing.
+
+    Triple formats are parsed by pyoxigraph straight into the store (one transaction, no Python
+    object per quad: a large file costs the store's memory only, not a heap of garbage as well);
+    quad formats go through :func:`read_quads`. Raises :class:`RdfFileError` like it.
+    """
+    path = Path(path)
+    fmt = rdf_format_for(path)
+    if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD):  # may name graphs
+        store.extend(read_quads(path, graph=graph))
+        return
+    try:
+        store.load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph))
+    except SyntaxError as error:
+        raise syntax_error_to_rdf_error(path, error) from None
+    except OSError as error:
+        raise RdfFileError(path, error.strerror or str(error)) from None
+
+
 def shipped_files(include_shapes: bool = True) -> list[tuple[Path, str]]:
     """The shipped RDF files with the named graph each belongs to, in load order."""
     folders = ["ontology", "data"] + (["shapes"] if include_shapes else [])

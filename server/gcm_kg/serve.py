@@ -112,6 +112,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
     from gunicorn.app.base import BaseApplication
 
     from .app import create_app
+    from .executor import prepare_to_fork
     from .store import QueryError
 
     workers = workers or os.cpu_count() or 1
@@ -127,12 +128,14 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
                 raise
             holds = f"not answering yet: {error}"
         app = create_app(settings, executor)
+        prepare_to_fork()
         where = settings.endpoint or (str(settings.store_path) if settings.store_path else "in memory")
         print(f"gcm-kg: {holds} ({where}); "
               f"serving http://{host}:{port}/sparql with {workers} worker(s) x {THREADS} threads, "
               f"query time limit {settings.timeout:g} s, row cap {settings.max_rows}", file=sys.stderr, flush=True)
 
         def post_worker_init(worker):
+            prepare_to_fork()
             executor.warm_up()
 
         def worker_exit(server, worker):
