@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
 
         store = EmbeddedStore.in_memory(args.files)
         return ProcessExecutor.in_memory(store, timeout=settings.timeout, max_rows=settings.max_rows,
-                                         children=options.get("children", service.THREADS))
+                                         concurrency=options.get("concurrency", service.THREADS))
 
     service.build_executor = build_executor
     return service.serve(Settings(), host=args.host, port=args.port, workers=args.workers)

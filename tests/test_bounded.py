@@ -86,7 +86,7 @@ def test_a_bounded_lookup_reports_errors_like_the_normal_path():
 
 
 def test_the_executor_answers_bounded_lookups_in_the_thread_and_the_rest_in_query_processes():
-    executor = ProcessExecutor(STORE, timeout=5, max_rows=100, children=1)
+    executor = ProcessExecutor(STORE, timeout=5, max_rows=100, concurrency=1)
     try:
         lookup = executor.execute(f"SELECT * {{ <{EX}a> ?p ?o }}", accept="text/csv")
         assert executor.stats.in_thread == 1 and lookup.body.count(b"\r\n") == 1 + 4

@@ -8,7 +8,7 @@ Process model (measured on 2 cores; see the README):
   another's query).
 * Queries do not run in the web worker: pyoxigraph cannot cancel a query, so each worker sends
   its queries to child *query processes* it can kill at the time limit
-  (:class:`~gcm_kg.executor.ProcessExecutor`, one child per worker thread).
+  (:class:`~gcm_kg.executor.ProcessExecutor`: one child per worker, a lane per worker thread).
 * **In memory (default):** the shipped graph is loaded once, in the gunicorn master, before the
   workers fork (``preload_app``); workers and their query processes inherit it copy-on-write.
   The in-memory store is the fastest for joins, but a large graph costs ≈ 345 MB per million
@@ -34,7 +34,7 @@ import tempfile
 
 from .settings import Settings
 
-#: Threads per worker (and query processes per worker).
+#: Threads per worker (and lanes of its query process: queries it runs at once).
 THREADS = 2
 
 
@@ -47,7 +47,7 @@ def _metrics_hooks():
     return ops_views.child_exit, directory
 
 
-def build_executor(settings: Settings, *, children: int = THREADS):
+def build_executor(settings: Settings, *, concurrency: int = THREADS):
     """The query executor over the configured store (raises ``StoreOpenError`` naming the path)."""
     from .executor import ProcessExecutor
     from .store import EmbeddedStore
@@ -57,7 +57,7 @@ def build_executor(settings: Settings, *, children: int = THREADS):
 
         return RemoteStore(settings.endpoint, timeout=settings.timeout, auth=settings.endpoint_auth,
                            max_rows=settings.max_rows, timeout_param=settings.endpoint_timeout_param)
-    options = dict(timeout=settings.timeout, max_rows=settings.max_rows, children=children)
+    options = dict(timeout=settings.timeout, max_rows=settings.max_rows, concurrency=concurrency)
     if settings.store_path is not None:
         return ProcessExecutor.on_disk(settings.store_path, **options)
     return ProcessExecutor.in_memory(EmbeddedStore.in_memory(), **options)

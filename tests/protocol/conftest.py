@@ -52,7 +52,7 @@ def protocol_store() -> ox.Store:
 
 @pytest.fixture(scope="session")
 def executor():
-    executor = ProcessExecutor(EmbeddedStore(protocol_store()), timeout=TIMEOUT, max_rows=MAX_ROWS, children=4)
+    executor = ProcessExecutor(EmbeddedStore(protocol_store()), timeout=TIMEOUT, max_rows=MAX_ROWS, concurrency=4)
     yield executor
     executor.close()
 

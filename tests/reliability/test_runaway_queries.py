@@ -73,7 +73,7 @@ def test_a_4way_join_without_count_is_stopped_by_the_row_cap_not_the_clock(serve
 
 def test_other_clients_are_served_during_runaways_and_the_tree_recovers(server):
     # A query process killed by an earlier test is replaced in the background: let the pool settle.
-    assert wait_for(lambda: len(server.query_processes()) == WORKERS * THREADS, 10), \
+    assert wait_for(lambda: len(server.query_processes()) == WORKERS, 10), \
         (server.query_processes(), server.log)
     baseline_processes = sorted(server.query_processes())
     baseline_rss = server.tree_rss_mb()

@@ -40,7 +40,7 @@ def shipped_store():
 
 @pytest.fixture(scope="session")
 def executor(shipped_store):
-    executor = ProcessExecutor(shipped_store, timeout=TIMEOUT, max_rows=MAX_ROWS, children=3)
+    executor = ProcessExecutor(shipped_store, timeout=TIMEOUT, max_rows=MAX_ROWS, concurrency=3)
     yield executor
     executor.close()
 
