@@ -122,3 +122,18 @@ def test_pyoxigraph_never_returns_more_rows_than_the_recogniser_counted(prefixes
         return  # the parser reports it, in the thread as it would in a query process
     rows = int(bool(result)) if isinstance(result, ox.QueryBoolean) else len(list(result))
     assert rows <= STORE.count_up_to(pattern, 10 * IN_THREAD_QUADS)
+
+
+def test_an_on_disk_executor_answers_bounded_lookups_from_its_own_read_only_store(tmp_path):
+    from gcm_kg.store import build_store
+
+    build_store(tmp_path / "store")
+    executor = ProcessExecutor.on_disk(tmp_path / "store", timeout=5, max_rows=100, concurrency=1)
+    try:
+        lookup = executor.execute("SELECT ?p ?o WHERE { <https://w3id.org/gcm-kg/id/objective/9> ?p ?o }",
+                                  accept="text/csv")
+        assert executor.stats.in_thread == 1 and lookup.body.count(b"\r\n") > 3
+        executor.execute("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", accept="text/csv")
+        assert executor.stats.in_thread == 1 and executor.stats.queries == 2
+    finally:
+        executor.close()

@@ -34,8 +34,9 @@ Where a child's store comes from:
 
 One exception: a lookup that provably reads few quads (a single triple pattern with a constant
 subject or object matching at most :data:`IN_THREAD_QUADS` quads; see :mod:`gcm_kg.bounded`) is
-answered in the calling thread from the in-memory store — there is nothing for a time limit to
-stop, and the round trip below costs more than such a lookup.
+answered in the calling thread — from the in-memory store, or from the on-disk store the worker
+opens read-only for this itself — there is nothing for a time limit to stop, and the round trip
+below costs more than such a lookup.
 
 The per-query cost is one round trip over a socket pair: a length-prefixed message of a few hundred
 bytes (``marshal``-encoded strings; pickle only for substitution terms) and the result bytes back.
@@ -336,6 +337,7 @@ class ProcessExecutor:
         self._child: _Child | None = None   # the current query process
         self._idle: list[_Lane] = []        # its lanes no query is using
         self._spawner: _Spawner | None = None
+        self._direct: EmbeddedStore | None | bool = None  # see _direct_store (False: cannot open)
 
     def _check_pid(self) -> None:
         if self._pid != os.getpid():
@@ -385,15 +387,34 @@ class ProcessExecutor:
             pass
         return True
 
+    def _direct_store(self) -> EmbeddedStore | None:
+        """The store this process reads itself, for bounded lookups: the in-memory template, or the
+        on-disk store opened read-only once per process (None when it cannot be opened: the query
+        process then reports why)."""
+        if self.template is not None:
+            return self.template
+        self._check_pid()
+        if self._direct is None:
+            with self._lock:
+                if self._direct is None:
+                    try:
+                        self._direct = EmbeddedStore.open_read_only(self.path)
+                    except StoreOpenError:
+                        self._direct = False
+        return self._direct or None
+
     def warm_up(self) -> None:
-        """Fork the query process now (e.g. in gunicorn's ``post_worker_init``) instead of on first use."""
+        """Fork the query process now (e.g. in gunicorn's ``post_worker_init``) instead of on first
+        use, then open the store this process reads bounded lookups from."""
         self._check_pid()
         self._give_back(self._take_lane())
+        self._direct_store()
 
     def close(self) -> None:
         self._check_pid()
         with self._lock:
             child, self._child, self._idle = self._child, None, []
+            self._direct = None  # (an on-disk store this process opened closes when collected)
         if child is not None:
             child.kill()
 
@@ -447,8 +468,9 @@ class ProcessExecutor:
                 substitutions: dict[ox.Variable, ox.Term] | None = None,
                 timeout: float | None = None) -> QueryOutput:
         self.stats.queries += 1
-        if self.template is not None:
-            output = self.template.execute_if_bounded(
+        direct = self._direct_store()
+        if direct is not None:
+            output = direct.execute_if_bounded(
                 query, IN_THREAD_QUADS, max_rows=self.max_rows, accept=accept, media_type=media_type,
                 dataset=dataset, base_iri=base_iri, substitutions=substitutions)
             if output is not None:
