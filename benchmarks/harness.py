@@ -813,13 +813,17 @@ def wait_idle(server: Server, *, busy_below: float = 0.05, window: float = 0.5, 
 
 
 def measure(server: Server, query: Query, concurrency: int, duration: float, workdir: Path,
-            use_wrk: bool) -> CellResult:
+            use_wrk: bool, *, others: Sequence[Server] = ()) -> CellResult:
     """One cell: ``query`` on ``server`` at ``concurrency``, with the server tree's CPU time.
 
-    The server is first left to finish earlier work (:func:`wait_idle`); its CPU time is taken
-    over the measurement window only.
+    The server, and the ``others`` running beside it on the same cores, are first left to finish
+    earlier work (:func:`wait_idle`): a server still working off the queue of the previous cell
+    would otherwise take CPU from this one (seen: the join at c=32 measured at half speed right
+    after rdflib-endpoint's cell, which left ~5 s of queued queries). CPU time is taken over the
+    measurement window only.
     """
-    wait_idle(server)
+    for busy in [*others, server]:
+        wait_idle(busy)
     cpu_before = tree_cpu_seconds(server.pid)
     if use_wrk:
         result = run_wrk(server, query, concurrency, duration, workdir)

@@ -164,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
                     for r in range(args.rounds):
                         shift = (cell_index + r) % len(targets)  # round-robin: who goes first rotates
                         for server in targets[shift:] + targets[:shift]:
-                            result = harness.measure(server, query, c, args.duration, log_dir, use_wrk)
+                            result = harness.measure(server, query, c, args.duration, log_dir, use_wrk,
+                                                     others=[s for s in running if s is not server])
                             results[server.name].append(result)
                             log(f"  {query.name:16} c={c:<3} {server.name:16} {result.rps:9.1f} req/s  "
                                 f"p50 {result.p50_ms:8.2f} ms  p99 {result.p99_ms:8.2f} ms  errors {result.errors}")

@@ -447,7 +447,7 @@ class ProcessExecutor:
                     break
                 try:
                     reply = _decode(lane.conn.recv_bytes())
-                except (EOFError, OSError):
+                except Exception:  # EOF, or anything else that leaves this lane unusable
                     if self._retire(lane.child):
                         self.stats.crashes += 1
                     continue
