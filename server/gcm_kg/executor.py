@@ -29,8 +29,11 @@ Where a child's store comes from:
 * **in memory** (``template``): the store built once in the gunicorn master (``preload_app``) is
   inherited through ``fork``; pages are shared copy-on-write until written (above), and a
   replacement child is ready in milliseconds;
-* **on disk** (``path``): the child opens the RocksDB store read-only itself after the fork
-  (never inheriting an open database across ``fork``); opening takes milliseconds.
+* **on disk** (``path``): the child opens the RocksDB store read-only itself after the fork;
+  opening takes milliseconds. The worker opens its own read-only handle too (for bounded lookups,
+  after forking its first query process), so a replacement child inherits that open handle; it
+  never uses it, and forking with it open was checked (100 forks while two threads read through
+  the parent's handle: no hang, no failure). The master only probes the store and closes it.
 
 One exception: a lookup that provably reads few quads (a single triple pattern with a constant
 subject or object matching at most :data:`IN_THREAD_QUADS` quads; see :mod:`gcm_kg.bounded`) is
