@@ -404,7 +404,7 @@ class ProcessExecutor:
                         self._direct = EmbeddedStore.open_read_only(self.path)
                     except StoreOpenError:
                         self._direct = False
-        return self._direct or None
+        return self._direct if isinstance(self._direct, EmbeddedStore) else None
 
     def warm_up(self) -> None:
         """Fork the query process now (e.g. in gunicorn's ``post_worker_init``) instead of on first
