@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gcm_kg.bounded import SinglePattern, single_pattern
+from gcm_kg.bounded import SinglePattern, described_resource, single_pattern
 from gcm_kg.executor import IN_THREAD_QUADS, ProcessExecutor
 from gcm_kg.store import EmbeddedStore, QuerySyntaxError
 
@@ -34,7 +34,14 @@ def _store() -> EmbeddedStore:
                       ox.NamedNode(EX + "C")))
     for i in range(IN_THREAD_QUADS + 5):  # a hub: more quads than a lookup may read in the thread
         store.add(ox.Quad(ox.NamedNode(EX + "hub"), p, ox.Literal(str(i))))
+    node = ox.BlankNode()  # a resource whose description goes on into a blank node
+    store.add(ox.Quad(ox.NamedNode(EX + "with-blank"), q, node))
+    store.add(ox.Quad(node, p, ox.Literal("inside")))
     return EmbeddedStore(store)
+
+
+def recognised(query: str) -> SinglePattern | None:
+    return single_pattern(query) or described_resource(query)
 
 
 STORE = _store()
@@ -43,13 +50,13 @@ STORE = _store()
 @pytest.mark.parametrize("path", ACCEPTED, ids=lambda p: p.stem)
 def test_recognised_lookup(path):
     query = path.read_text()
-    assert single_pattern(query) is not None
+    assert recognised(query) is not None
     STORE.query(query)  # and it is a query pyoxigraph accepts
 
 
 @pytest.mark.parametrize("path", REFUSED, ids=lambda p: p.stem)
 def test_not_recognised(path):
-    assert single_pattern(path.read_text()) is None
+    assert recognised(path.read_text()) is None
 
 
 def test_constants_are_resolved_through_the_prologue():
@@ -72,6 +79,19 @@ def test_a_bounded_lookup_gives_the_same_bytes_and_row_cap_as_the_normal_path():
         normal = capped.execute(query, accept=accept)
         assert bounded == normal
         assert bounded.row_limit == 100 and not bounded.truncated
+
+
+def test_a_describe_without_blank_nodes_is_answered_here_with_the_same_bytes():
+    query = f"DESCRIBE <{EX}b/a>"
+    bounded = STORE.execute_if_bounded(query, 50, max_rows=None, accept="application/n-triples")
+    assert bounded == STORE.execute(query, accept="application/n-triples")
+    assert bounded.body.count(b"\n") == 7
+
+
+def test_a_describe_that_would_follow_a_blank_node_is_not_answered_here():
+    assert described_resource(f"DESCRIBE <{EX}with-blank>") is not None
+    assert STORE.execute_if_bounded(f"DESCRIBE <{EX}with-blank>", 50, max_rows=None, accept=None) is None
+    assert STORE.execute(f"DESCRIBE <{EX}with-blank>", accept="application/n-triples").body.count(b"\n") == 2
 
 
 def test_a_lookup_over_more_quads_than_the_limit_is_not_answered_here():

@@ -25,7 +25,7 @@ from typing import Iterable, Protocol, Sequence
 import pyoxigraph as ox
 
 from . import formats, rdfio
-from .bounded import SinglePattern, single_pattern
+from .bounded import SinglePattern, described_resource, single_pattern
 from .conneg import negotiate
 from .namespaces import BASE
 
@@ -284,16 +284,29 @@ class EmbeddedStore:
         matching = self.store.quads_for_pattern(pattern.subject, pattern.predicate, pattern.object, None)
         return sum(1 for _ in islice(matching, limit + 1))
 
+    def reads_at_most(self, pattern: SinglePattern, limit: int) -> bool:
+        """True when a query over ``pattern`` reads at most ``limit`` quads: at most that many match
+        its constants, in any graph, and — for a DESCRIBE — none of them has a blank-node object."""
+        if not pattern.describes:
+            return self.count_up_to(pattern, limit) <= limit
+        matching = self.store.quads_for_pattern(pattern.subject, pattern.predicate, pattern.object, None)
+        count = 0
+        for quad in islice(matching, limit + 1):
+            if isinstance(quad.object, ox.BlankNode):
+                return False
+            count += 1
+        return count <= limit
+
     def execute_if_bounded(self, query: str, limit: int, *, max_rows: int | None, **options) -> QueryOutput | None:
         """Answer ``query`` here if it provably reads at most ``limit`` quads, else return None.
 
-        "Provably": :func:`gcm_kg.bounded.single_pattern` recognises a one-pattern lookup and
-        :meth:`count_up_to` finds at most ``limit`` quads matching its constants (in all graphs,
-        so the bound holds for any dataset the request names). Used by the server's executor to
-        answer lookups without a query-process round trip; everything else returns None.
+        "Provably": :mod:`gcm_kg.bounded` recognises a one-pattern lookup or a ``DESCRIBE <iri>``
+        and :meth:`reads_at_most` checks the quads matching its constants (in all graphs, so the
+        bound holds for any dataset the request names). Used by the server's executor to answer
+        lookups without a query-process round trip; everything else returns None.
         """
-        pattern = single_pattern(query)
-        if pattern is None or self.count_up_to(pattern, limit) > limit:
+        pattern = single_pattern(query) or described_resource(query)
+        if pattern is None or not self.reads_at_most(pattern, limit):
             return None
         return execute_on(self, query, max_rows=max_rows, rows_at_most=limit, **options)
 
