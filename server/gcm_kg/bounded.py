@@ -101,17 +101,22 @@ def _constant(text: str, prefixes: dict[str, str]) -> ox.NamedNode | None:
         raise _Unsure from None
 
 
+def _after_prologue(form: re.Pattern, query: str) -> tuple[dict[str, str], re.Match | None]:
+    """The query's prefixes and ``form`` matched against the rest of it (None if either fails)."""
+    prologue = _prologue(query)
+    if prologue is None:
+        return {}, None
+    prefixes, position = prologue
+    return prefixes, form.fullmatch(query, position)
+
+
 def single_pattern(query: str) -> SinglePattern | None:
     """The constant terms of ``query`` if it is a one-pattern SELECT/ASK lookup, else None.
 
     A result is returned only when the subject or the object of the pattern is a constant IRI
     (a constant predicate alone can match most of a graph) and ``a`` is used only as a predicate.
     """
-    prologue = _prologue(query)
-    if prologue is None:
-        return None
-    prefixes, position = prologue
-    match = _QUERY.fullmatch(query, position)
+    prefixes, match = _after_prologue(_QUERY, query)
     if match is None:
         return None
     if any(_TERM_RE.fullmatch(match.group(part)).group(5) for part in ("s", "o")):
@@ -134,11 +139,7 @@ def described_resource(query: str) -> SinglePattern | None:
     ``<iri> ?p ?o`` when none of them has a blank-node object; ``describes=True`` tells the caller
     to check that while it counts.
     """
-    prologue = _prologue(query)
-    if prologue is None:
-        return None
-    prefixes, position = prologue
-    match = _DESCRIBE.fullmatch(query, position)
+    prefixes, match = _after_prologue(_DESCRIBE, query)
     if match is None:
         return None
     try:
