@@ -23,7 +23,6 @@ import json
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from . import generate, harness
