@@ -14,9 +14,9 @@ Process model (measured on 2 cores; see the README):
   The in-memory store is the fastest for joins, but a large graph costs ≈ 345 MB per million
   triples — fine for the GCM graph, not for big extra data.
 * **On disk (``--store DIR``):** a store built by ``gcm-kg build`` is opened read-only by every
-  query process (the master only checks that it opens, and counts it). It costs little memory
-  whatever its size, at the price of slower queries (measured: lookups 0.77×, joins 0.34× the
-  in-memory store). Use it for large graphs.
+  query process and by each worker for its bounded lookups (the master only checks that it opens,
+  and counts it). It costs little memory whatever its size, at the price of slower queries
+  (measured at 100k: lookups ≈ 0.7×, joins 0.2–0.3× the in-memory store). Use it for large graphs.
 * **Remote (``--endpoint URL``):** any SPARQL 1.1 Protocol endpoint answers the queries
   (:class:`~gcm_kg.remote_store.RemoteStore`); there are no query processes, the time limit is an
   HTTP deadline on the upstream request, and an upstream that is down gives 502s (not an exit).
