@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gcm_kg.bounded import SinglePattern, described_resource, single_pattern
+from gcm_kg.bounded import SinglePattern, described_resource, lookup_pattern, single_pattern
 from gcm_kg.executor import IN_THREAD_QUADS, ProcessExecutor
 from gcm_kg.store import EmbeddedStore, QuerySyntaxError
 
@@ -41,7 +41,9 @@ def _store() -> EmbeddedStore:
 
 
 def recognised(query: str) -> SinglePattern | None:
-    return single_pattern(query) or described_resource(query)
+    found = lookup_pattern(query)
+    assert found == (single_pattern(query) or described_resource(query))  # one reading, either way in
+    return found
 
 
 STORE = _store()

@@ -52,6 +52,7 @@ _QUERY = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _TERM_RE = re.compile(_TERM)
+_WS_RE = re.compile(_WS)
 _DESCRIBE = re.compile(rf"DESCRIBE\b{_WS}(?P<s>{_IRI}|{_PNAME}){_WS}", re.IGNORECASE)
 
 
@@ -70,7 +71,7 @@ class SinglePattern:
 def _prologue(query: str) -> tuple[dict[str, str], int] | None:
     """The PREFIX declarations at the start of ``query`` and where they end (None if unsure)."""
     prefixes: dict[str, str] = {}
-    position = re.compile(_WS).match(query).end()
+    position = _WS_RE.match(query).end()
     while match := _PROLOGUE_ITEM.match(query, position):
         name = match.group(1) or ""
         if name in prefixes:  # a prefix declared twice: leave the reading of it to the parser
@@ -101,13 +102,14 @@ def _constant(text: str, prefixes: dict[str, str]) -> ox.NamedNode | None:
         raise _Unsure from None
 
 
-def _after_prologue(form: re.Pattern, query: str) -> tuple[dict[str, str], re.Match | None]:
-    """The query's prefixes and ``form`` matched against the rest of it (None if either fails)."""
+def lookup_pattern(query: str) -> SinglePattern | None:
+    """The pattern of ``query`` if it is a recognised lookup (:func:`single_pattern` or
+    :func:`described_resource`), else None — the executor's check, run on every query, so the
+    prologue is read once."""
     prologue = _prologue(query)
     if prologue is None:
-        return {}, None
-    prefixes, position = prologue
-    return prefixes, form.fullmatch(query, position)
+        return None
+    return _single_pattern(query, *prologue) or _described_resource(query, *prologue)
 
 
 def single_pattern(query: str) -> SinglePattern | None:
@@ -116,7 +118,25 @@ def single_pattern(query: str) -> SinglePattern | None:
     A result is returned only when the subject or the object of the pattern is a constant IRI
     (a constant predicate alone can match most of a graph) and ``a`` is used only as a predicate.
     """
-    prefixes, match = _after_prologue(_QUERY, query)
+    prologue = _prologue(query)
+    return None if prologue is None else _single_pattern(query, *prologue)
+
+
+def described_resource(query: str) -> SinglePattern | None:
+    """``<iri> ?p ?o`` as the pattern of a ``DESCRIBE <iri>`` query (one IRI, no WHERE, no FROM).
+
+    pyoxigraph answers DESCRIBE with the resource's concise bounded description: the triples it
+    is the subject of, plus — recursively — those of the blank nodes among their objects (checked:
+    no triple where it is the object). So the work is bounded by the quads matching
+    ``<iri> ?p ?o`` when none of them has a blank-node object; ``describes=True`` tells the caller
+    to check that while it counts.
+    """
+    prologue = _prologue(query)
+    return None if prologue is None else _described_resource(query, *prologue)
+
+
+def _single_pattern(query: str, prefixes: dict[str, str], position: int) -> SinglePattern | None:
+    match = _QUERY.fullmatch(query, position)
     if match is None:
         return None
     if any(_TERM_RE.fullmatch(match.group(part)).group(5) for part in ("s", "o")):
@@ -130,16 +150,8 @@ def single_pattern(query: str) -> SinglePattern | None:
     return SinglePattern(subject, predicate, obj)
 
 
-def described_resource(query: str) -> SinglePattern | None:
-    """``<iri> ?p ?o`` as the pattern of a ``DESCRIBE <iri>`` query (one IRI, no WHERE, no FROM).
-
-    pyoxigraph answers DESCRIBE with the resource's concise bounded description: the triples it
-    is the subject of, plus — recursively — those of the blank nodes among their objects (checked:
-    no triple where it is the object). So the work is bounded by the quads matching
-    ``<iri> ?p ?o`` when none of them has a blank-node object; ``describes=True`` tells the caller
-    to check that while it counts.
-    """
-    prefixes, match = _after_prologue(_DESCRIBE, query)
+def _described_resource(query: str, prefixes: dict[str, str], position: int) -> SinglePattern | None:
+    match = _DESCRIBE.fullmatch(query, position)
     if match is None:
         return None
     try:

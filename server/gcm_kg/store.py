@@ -25,7 +25,7 @@ from typing import Iterable, Protocol, Sequence
 import pyoxigraph as ox
 
 from . import formats, rdfio
-from .bounded import SinglePattern, described_resource, single_pattern
+from .bounded import SinglePattern, lookup_pattern
 from .conneg import negotiate
 from .namespaces import BASE
 
@@ -305,7 +305,7 @@ class EmbeddedStore:
         bound holds for any dataset the request names). Used by the server's executor to answer
         lookups without a query-process round trip; everything else returns None.
         """
-        pattern = single_pattern(query) or described_resource(query)
+        pattern = lookup_pattern(query)
         if pattern is None or not self.reads_at_most(pattern, limit):
             return None
         return execute_on(self, query, max_rows=max_rows, rows_at_most=limit, **options)
