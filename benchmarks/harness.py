@@ -367,17 +367,15 @@ def build_oxigraph(data: Data, log: Callable[[str], None] = print) -> dict:
 
 
 def ours_server(data: Data, log_dir: Path, *, store: bool = False, extra_args: Sequence[str] = ()) -> Server:
-    """Our service: in memory (its default; the synthetic file added by :mod:`benchmarks.serve_memory`)
-    or ``gcm-kg serve --store DIR`` over the store ``gcm-kg build`` made."""
+    """Our service as a user starts it: ``gcm-kg serve FILE`` (in memory, its default, with the
+    synthetic graph as an extra file) or ``gcm-kg serve --store DIR`` over the store ``gcm-kg build``
+    made."""
     port = free_port()
+    argv = [tool("gcm-kg"), "serve", "--host", HOST, "--port", str(port)]
     if store:
-        argv = [tool("gcm-kg"), "serve", "--host", HOST, "--port", str(port),
-                "--store", str(data.store_dir("gcm-kg"))]
-        return Server("gcm-kg --store", argv + list(extra_args), port, log_dir=log_dir, ours=True)
-    argv = [sys.executable, "-m", "benchmarks.serve_memory", "--host", HOST, "--port", str(port), str(data.extra_nt)]
-    root = str(Path(__file__).resolve().parents[1])
-    env = {"PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return Server("gcm-kg", argv + list(extra_args), port, log_dir=log_dir, env=env, ours=True)
+        return Server("gcm-kg --store", argv + ["--store", str(data.store_dir("gcm-kg"))] + list(extra_args),
+                      port, log_dir=log_dir, ours=True)
+    return Server("gcm-kg", argv + list(extra_args) + [str(data.extra_nt)], port, log_dir=log_dir, ours=True)
 
 
 def oxigraph_server(data: Data, log_dir: Path) -> Server:

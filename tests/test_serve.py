@@ -15,6 +15,7 @@ import pytest
 import requests
 
 GCM_KG = [sys.executable, "-m", "gcm_kg.cli"]
+FIXTURES = Path(__file__).parent / "fixtures" / "rdf"
 
 
 def free_port() -> int:
@@ -110,6 +111,37 @@ def test_serve_an_on_disk_store_read_only(tmp_path):
         assert answer.json()["boolean"] is True
     finally:
         stop(process)
+
+
+def test_serve_holds_extra_files_in_memory_each_in_its_own_graph():
+    process, url = start("--workers", "1", str(FIXTURES / "one-triple.ttl"))
+    try:
+        wait_until_up(url, process)
+        answer = requests.get(url, params={"query": 'SELECT ?g { GRAPH ?g { <http://example.org/thing> '
+                                                    '<http://example.org/label> "a thing" } }'},
+                              headers={"Accept": "application/sparql-results+json"}, timeout=10).json()
+        assert [b["g"]["value"] for b in answer["results"]["bindings"]] == [
+            "https://w3id.org/gcm-kg/graph/extra/one-triple"]
+    finally:
+        stop(process)
+
+
+def test_serve_with_a_malformed_extra_file_exits_2_naming_file_and_line():
+    bad = FIXTURES / "malformed-unterminated-literal.ttl"
+    result = subprocess.run(GCM_KG + ["serve", "--port", str(free_port()), str(bad)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert f"{bad}:3:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("where", [["--store", "some-store"], ["--endpoint", "http://127.0.0.1:9/sparql"]])
+def test_serve_refuses_extra_files_that_would_not_be_served(where):
+    result = subprocess.run(GCM_KG + ["serve", "--port", str(free_port()), *where, str(FIXTURES / "one-triple.ttl")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "EXTRA_FILES are served from memory only" in result.stderr
+    assert ("gcm-kg build" if where[0] == "--store" else "gcm-kg load") in result.stderr
 
 
 @pytest.mark.parametrize("kind", ["missing", "not-a-store", "corrupt"])

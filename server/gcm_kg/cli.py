@@ -123,7 +123,10 @@ def _run_build(args) -> int:
 def _add_serve(sub) -> None:
     p = sub.add_parser("serve", help="serve the SPARQL endpoint and linked data",
                        description="Serve /sparql (SPARQL 1.1 Protocol), linked data and the API under "
-                                   "gunicorn over the embedded store (in memory by default, or --store DIR).")
+                                   "gunicorn over the embedded store: in memory by default (ontology, data, "
+                                   "shapes and EXTRA_FILES, each extra file in its own graph), or --store DIR. "
+                                   "Exit 2 when an EXTRA_FILE cannot be parsed (file, line and column named) "
+                                   "or the store cannot be opened.")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--store", type=Path, metavar="DIR", help="persistent store built by `gcm-kg build`")
@@ -143,6 +146,9 @@ def _add_serve(sub) -> None:
     p.add_argument("--endpoint-timeout-param", metavar="NAME",
                    help="request parameter by which the endpoint takes a time limit in seconds "
                         "(Fuseki, QLever: timeout); default: none sent")
+    p.add_argument("extra_files", nargs="*", type=Path, metavar="EXTRA_FILES",
+                   help="more RDF files to serve from memory, each in graph <.../graph/extra/NAME> "
+                        "(for --store, give them to `gcm-kg build`; for --endpoint, to `gcm-kg load`)")
     p.set_defaults(func=_run_serve)
 
 
@@ -150,13 +156,18 @@ def _run_serve(args) -> int:
     from .serve import serve
     from .settings import Settings
 
-    settings = Settings(base_uri=args.base_uri, store_path=args.store, timeout=args.timeout,
+    settings = Settings(base_uri=args.base_uri, store_path=args.store, extra_files=tuple(args.extra_files),
+                        timeout=args.timeout,
                         max_rows=args.max_rows, cors_origins=tuple(args.cors_origin),
                         allow_service=tuple(args.allow_service), public_url=args.public_url,
                         endpoint=args.endpoint, endpoint_auth=_auth(args),
                         endpoint_timeout_param=args.endpoint_timeout_param)
     if args.endpoint and args.store:
         print("gcm-kg serve: give either --store or --endpoint, not both", file=sys.stderr)
+        return 2
+    if args.extra_files and (args.store or args.endpoint):
+        where = "`gcm-kg build --store DIR EXTRA_FILES`" if args.store else "`gcm-kg load --endpoint URL EXTRA_FILES`"
+        print(f"gcm-kg serve: EXTRA_FILES are served from memory only; add them with {where}", file=sys.stderr)
         return 2
     return serve(settings, host=args.host, port=args.port, workers=args.workers)
 

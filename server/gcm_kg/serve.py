@@ -9,8 +9,9 @@ Process model (measured on 2 cores; see the README):
 * Queries do not run in the web worker: pyoxigraph cannot cancel a query, so each worker sends
   its queries to child *query processes* it can kill at the time limit
   (:class:`~gcm_kg.executor.ProcessExecutor`: one child per worker, a lane per worker thread).
-* **In memory (default):** the shipped graph is loaded once, in the gunicorn master, before the
-  workers fork (``preload_app``); workers and their query processes inherit it copy-on-write.
+* **In memory (default):** the shipped graph (and any extra files, parsed by pyoxigraph straight
+  into the store) is loaded once, in the gunicorn master, before the workers fork
+  (``preload_app``); workers and their query processes inherit it copy-on-write.
   The in-memory store is the fastest for joins, but a large graph costs ≈ 345 MB per million
   triples — fine for the GCM graph, not for big extra data.
 * **On disk (``--store DIR``):** a store built by ``gcm-kg build`` is opened read-only by every
@@ -60,7 +61,7 @@ def build_executor(settings: Settings, *, concurrency: int = THREADS):
     options = dict(timeout=settings.timeout, max_rows=settings.max_rows, concurrency=concurrency)
     if settings.store_path is not None:
         return ProcessExecutor.on_disk(settings.store_path, **options)
-    return ProcessExecutor.in_memory(EmbeddedStore.in_memory(), **options)
+    return ProcessExecutor.in_memory(EmbeddedStore.in_memory(settings.extra_files), **options)
 
 
 def gunicorn_options(settings: Settings, host: str, port: int, workers: int) -> dict:

@@ -12,6 +12,7 @@ from .namespaces import BASE
 class Settings:
     base_uri: str = BASE                 # IRIs minted under this base are dereferenced by the server
     store_path: Path | None = None       # persistent store opened read-only; None: in-memory store
+    extra_files: tuple[Path, ...] = ()   # more RDF files held in memory, one graph each (not with store_path)
     timeout: float = 30.0                # seconds before a query is stopped
     max_rows: int = 10_000               # row cap of SELECT results, announced in a header and in the SD
     max_body_bytes: int = 1_000_000      # request body cap (413 beyond)
