@@ -292,3 +292,32 @@ def test_timeouts_are_503s_of_the_sparql_routes():
         "gcm_kg_http_errors_total", {"route": "/ready", "method": "GET", "status": "503"}) == 1
     assert metrics.registry.get_sample_value(
         "gcm_kg_http_request_duration_seconds_bucket", {"route": "/sparql", "method": "POST", "le": "60.0"}) == 2
+
+
+def test_the_query_executors_work_is_counted():
+    """Queries (and of them bounded lookups answered in the worker), time limits and query-process
+    restarts reach /metrics through the executor's stats listener."""
+    from gcm_kg.executor import ProcessExecutor
+    from gcm_kg.store import EmbeddedStore
+
+    executor = ProcessExecutor(EmbeddedStore.in_memory(), timeout=0.5, max_rows=100, concurrency=1)
+    names = ["gcm_kg_queries_total", "gcm_kg_queries_in_worker_total", "gcm_kg_query_timeouts_total",
+             "gcm_kg_query_process_restarts_total", "gcm_kg_query_process_crashes_total"]
+    try:
+        with live_server(Settings(timeout=0.5), store=executor) as url:
+            def counts():
+                text = requests.get(url + "/metrics", timeout=10).text
+                return [sample(text, name) or 0 for name in names]
+
+            headers = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
+            before = counts()
+            # bounded (one pattern, a constant subject with five triples): answered in the worker
+            lookup = "SELECT ?p ?o { <https://w3id.org/gcm-kg/id/annotation/lac-2021-rt3-objective-10> ?p ?o }"
+            join = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o . ?o ?q ?r }"
+            runaway = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+            assert requests.post(url + "/sparql", data=lookup, headers=headers, timeout=10).status_code == 200
+            assert requests.post(url + "/sparql", data=join, headers=headers, timeout=10).status_code == 200
+            assert requests.post(url + "/sparql", data=runaway, headers=headers, timeout=10).status_code == 503
+            assert [after - was for after, was in zip(counts(), before)] == [3, 1, 1, 1, 0]
+    finally:
+        executor.close()

@@ -59,8 +59,9 @@ import select
 import signal
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pyoxigraph as ox
 
@@ -274,13 +275,24 @@ class _Spawner:
 
 @dataclass
 class ExecutorStats:
-    """Counters a metrics view may read."""
+    """What this executor did, counted in this process.
+
+    ``listener``, when set, is called with the field's name on each event, after the count: the
+    app's metrics (:mod:`gcm_kg.ops_views`) set it to feed Prometheus counters, which — unlike
+    these plain numbers — add up over all gunicorn workers.
+    """
 
     queries: int = 0
     in_thread: int = 0      # of which answered in the calling thread (bounded lookups)
-    timeouts: int = 0
-    crashes: int = 0
-    respawns: int = 0
+    timeouts: int = 0       # queries stopped at their time limit
+    crashes: int = 0        # query processes that ended under a query without being killed for time
+    respawns: int = 0       # query processes replaced, for either reason
+    listener: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
+
+    def count(self, event: str) -> None:
+        setattr(self, event, getattr(self, event) + 1)
+        if self.listener is not None:
+            self.listener(event)
 
 
 class ProcessExecutor:
@@ -383,7 +395,7 @@ class ProcessExecutor:
                 return False
             self._child, self._idle = None, []
         child.kill()
-        self.stats.respawns += 1
+        self.stats.count("respawns")
         try:
             self._give_back(self._take_lane())
         except Exception:  # the next query forks it again (and reports what goes wrong)
@@ -452,14 +464,14 @@ class ProcessExecutor:
                     reply = _decode(lane.conn.recv_bytes())
                 except Exception:  # EOF, or anything else that leaves this lane unusable
                     if self._retire(lane.child):
-                        self.stats.crashes += 1
+                        self.stats.count("crashes")
                     continue
                 self._give_back(lane)
                 return reply
             else:
                 raise QueryExecutionError("the query engine process ended while running this query "
                                           "(the query is probably too large or too deeply nested)")
-            self.stats.timeouts += 1
+            self.stats.count("timeouts")
             raise QueryTimeout(f"the query ran longer than the {limit:g} s time limit and was stopped; "
                                f"make it more selective (or add a LIMIT) and try again")
         finally:
@@ -470,14 +482,14 @@ class ProcessExecutor:
                 dataset: Dataset = Dataset(), base_iri: str | None = BASE,
                 substitutions: dict[ox.Variable, ox.Term] | None = None,
                 timeout: float | None = None) -> QueryOutput:
-        self.stats.queries += 1
+        self.stats.count("queries")
         direct = self._direct_store()
         if direct is not None:
             output = direct.execute_if_bounded(
                 query, IN_THREAD_QUADS, max_rows=self.max_rows, accept=accept, media_type=media_type,
                 dataset=dataset, base_iri=base_iri, substitutions=substitutions)
             if output is not None:
-                self.stats.in_thread += 1
+                self.stats.count("in_thread")
                 return output
         reply = self._call(("execute", (query, accept, media_type, tuple(dataset.default_graph_uris),
                                         tuple(dataset.named_graph_uris), base_iri, substitutions)), timeout)

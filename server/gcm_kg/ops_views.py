@@ -5,7 +5,9 @@
   known, else ``503`` (``application/problem+json``, with ``Retry-After``).
 * ``GET /metrics`` — Prometheus text exposition format 0.0.4 (OpenMetrics when the scraper asks
   for it): requests by route, method and status, a latency histogram, errors (4xx/5xx), query
-  timeouts (``503`` from ``/sparql``) and the store's triple counts.
+  timeouts (``503`` from ``/sparql``), what the query executor did (queries, of which answered in
+  the web worker, time limits reached, query processes ended and replaced) and the store's
+  triple counts.
 
 Several worker processes (gunicorn) aggregate through ``prometheus_client``'s multi-process
 mode: call :func:`prepare_multiprocess_metrics` once in the parent *before* the app is created
@@ -73,6 +75,18 @@ def multiprocess_enabled() -> bool:
 
 
 # -- metrics -------------------------------------------------------------------------------------
+#: The query executor's events (``ExecutorStats`` fields) and the counters they feed.
+_EXECUTOR_COUNTERS = {
+    "queries": ("gcm_kg_queries", "Queries the executor ran, from every route (SPARQL, API, linked data, pages)."),
+    "in_thread": ("gcm_kg_queries_in_worker",
+                  "Of gcm_kg_queries, bounded lookups answered in the web worker's own thread."),
+    "timeouts": ("gcm_kg_query_timeouts", "Queries stopped at their time limit, from every route."),
+    "crashes": ("gcm_kg_query_process_crashes",
+                "Query processes that ended under a query without having been stopped for time."),
+    "respawns": ("gcm_kg_query_process_restarts", "Query processes replaced (after a time limit or a crash)."),
+}
+
+
 class HttpMetrics:
     """The request metrics of one app, in their own registry (apps in one process don't clash)."""
 
@@ -87,12 +101,19 @@ class HttpMetrics:
                               ["route", "method", "status"], registry=self.registry)
         self.timeouts = Counter("gcm_kg_sparql_timeouts", "SPARQL queries stopped at the time limit (503 from /sparql).",
                                 registry=self.registry)
+        # One counter per ExecutorStats field (gcm_kg.executor), fed through its listener.
+        self.executor_events = {event: Counter(name, help_text, registry=self.registry)
+                                for event, (name, help_text) in _EXECUTOR_COUNTERS.items()}
         self._children: dict[tuple[str, str, int], tuple] = {}
         if not multiprocess_enabled():
             from prometheus_client import GC_COLLECTOR, PLATFORM_COLLECTOR, PROCESS_COLLECTOR
 
             for collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
                 self.registry.register(collector)
+
+    def executor_event(self, event: str) -> None:
+        """``ExecutorStats.listener``: count one event of the query executor."""
+        self.executor_events[event].inc()
 
     def observe(self, route: str, method: str, status: int, seconds: float | None) -> None:
         key = (route, method, status)
@@ -208,6 +229,9 @@ def register(app: Flask) -> None:
     app.extensions["gcm_kg.cors"] = CorsPolicy.from_settings(
         settings.cors_origins, allow_credentials=bool(settings.extra.get("cors_allow_credentials")))
     app.extensions["gcm_kg.metrics"] = HttpMetrics()
+    stats = getattr(app.extensions["gcm_kg.store"], "stats", None)
+    if stats is not None and hasattr(stats, "listener"):  # a ProcessExecutor (other stores have none)
+        stats.listener = app.extensions["gcm_kg.metrics"].executor_event
     collector = StoreCollector(app)
     app.extensions["gcm_kg.store_collector"] = collector
     if not multiprocess_enabled():
