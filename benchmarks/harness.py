@@ -188,6 +188,22 @@ def tree_pids(root: int) -> list[int]:
     return pids
 
 
+def web_workers(master: int) -> list[int]:
+    """Our gunicorn master's web workers: its children but the query process (named for it)."""
+    from gcm_kg.executor import PROCESS_NAME
+
+    workers = []
+    for pid in tree_pids(master):
+        if parent_pid(pid) == master:
+            try:
+                name = Path(f"/proc/{pid}/comm").read_text().strip()
+            except OSError:
+                continue
+            if name != PROCESS_NAME:
+                workers.append(pid)
+    return workers
+
+
 def tree_cpu_seconds(root: int) -> float:
     """User + system CPU of the tree, including children that exited and were waited for."""
     total = 0

@@ -186,9 +186,7 @@ def main(argv: list[str] | None = None) -> int:
                 sampler.__exit__(None, None, None)
                 report["memory"][name] = dict(sampler.peak)
         for server in running:
-            report["memory"][server.name]["workers"] = (
-                len([p for p in harness.tree_pids(server.pid) if harness.parent_pid(p) == server.pid]) or 1
-                if server.ours else 1)
+            report["memory"][server.name]["workers"] = len(harness.web_workers(server.pid)) or 1 if server.ours else 1
 
     log("cold starts of `gcm-kg serve --store` (and `oxigraph serve`) …")
     report["cold_start"]["gcm-kg serve --store"] = cold_starts(

@@ -6,8 +6,8 @@
 * ``GET /metrics`` — Prometheus text exposition format 0.0.4 (OpenMetrics when the scraper asks
   for it): requests by route, method and status, a latency histogram, errors (4xx/5xx), query
   timeouts (``503`` from ``/sparql``), what the query executor did (queries, of which answered in
-  the web worker, time limits reached, query processes ended and replaced) and the store's
-  triple counts.
+  the web worker, time limits reached, queries whose process ended under them, query processes
+  killed at a time limit) and the store's triple counts.
 
 Several worker processes (gunicorn) aggregate through ``prometheus_client``'s multi-process
 mode: call :func:`prepare_multiprocess_metrics` once in the parent *before* the app is created
@@ -82,8 +82,10 @@ _EXECUTOR_COUNTERS = {
                   "Of gcm_kg_queries, bounded lookups answered in the web worker's own thread."),
     "timeouts": ("gcm_kg_query_timeouts", "Queries stopped at their time limit, from every route."),
     "crashes": ("gcm_kg_query_process_crashes",
-                "Query processes that ended under a query without having been stopped for time."),
-    "respawns": ("gcm_kg_query_process_restarts", "Query processes replaced (after a time limit or a crash)."),
+                "Queries whose query process ended under them (a crash, or killed for another query's "
+                "time limit); each is run once more."),
+    "respawns": ("gcm_kg_query_process_restarts",
+                 "Query processes killed at a query's time limit (the next one is forked at once)."),
 }
 
 

@@ -6,15 +6,16 @@ Process model (measured on 2 cores; see the README):
   ×1.2–1.6, so throughput comes from **worker processes** (default: one per core), each with a
   couple of threads (gunicorn ``gthread``: keep-alive, and one request's HTTP work overlaps
   another's query).
-* Queries do not run in the web worker: pyoxigraph cannot cancel a query, so each worker sends
-  its queries to child *query processes* it can kill at the time limit
-  (:class:`~gcm_kg.executor.ProcessExecutor`: one child per worker, a lane per worker thread).
+* Queries do not run in the web worker: pyoxigraph cannot cancel a query, so the workers send
+  them to one *query process* that any of them kills at a query's time limit
+  (:class:`~gcm_kg.executor.ProcessExecutor`: a child of the master, kept running by a supervisor
+  thread there, with a lane per worker thread).
 * **In memory (default):** the shipped graph (and any extra files, parsed by pyoxigraph straight
-  into the store) is loaded once, in the gunicorn master, before the workers fork
-  (``preload_app``); workers and their query processes inherit it copy-on-write.
+  into the store) is loaded once, in the gunicorn master, before the query process and the
+  workers fork (``preload_app``); they inherit it copy-on-write.
   The in-memory store is the fastest for joins, but a large graph costs ≈ 345 MB per million
   triples — fine for the GCM graph, not for big extra data.
-* **On disk (``--store DIR``):** a store built by ``gcm-kg build`` is opened read-only by every
+* **On disk (``--store DIR``):** a store built by ``gcm-kg build`` is opened read-only by the
   query process and by each worker for its bounded lookups (the master only checks that it opens,
   and counts it). It costs little memory whatever its size, at the price of slower queries
   (measured at 100k: lookups ≈ 0.7×, joins 0.2–0.3× the in-memory store). Use it for large graphs.
@@ -35,7 +36,7 @@ import tempfile
 
 from .settings import Settings
 
-#: Threads per worker (and lanes of its query process: queries it runs at once).
+#: Threads per worker (and so its lanes to the query process: queries it runs at once).
 THREADS = 2
 
 
@@ -119,6 +120,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
     workers = workers or os.cpu_count() or 1
     master_pid = os.getpid()  # gunicorn workers are forked inside run() and unwind through here too
     child_exit, metrics_dir = _metrics_hooks()
+    executor = None
     try:
         executor = build_executor(settings)
         try:
@@ -130,6 +132,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
             holds = f"not answering yet: {error}"
         app = create_app(settings, executor)
         prepare_to_fork()
+        if hasattr(executor, "start"):  # the query process, supervised from here (the master)
+            executor.start()
         where = settings.endpoint or (str(settings.store_path) if settings.store_path else "in memory")
         print(f"gcm-kg: {holds} ({where}); "
               f"serving http://{host}:{port}/sparql with {workers} worker(s) x {THREADS} threads, "
@@ -166,3 +170,5 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
     finally:
         if os.getpid() == master_pid:
             shutil.rmtree(metrics_dir, ignore_errors=True)
+            if executor is not None:
+                executor.close()  # ends the query process and removes its socket

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from gcm_kg.executor import PROCESS_NAME
+
 GCM_KG = [sys.executable, "-m", "gcm_kg.cli"]
 CLIENT_TIMEOUT = (5, 30)
 SPARQL_JSON = "application/sparql-results+json"
@@ -73,10 +75,11 @@ class Served:
 
     # -- the process tree -------------------------------------------------------------------------
     def workers(self) -> list[int]:
-        return children_of(self.process.pid)
+        return [pid for pid in children_of(self.process.pid) if command_name(pid) != PROCESS_NAME]
 
     def query_processes(self) -> list[int]:
-        return [pid for worker in self.workers() for pid in children_of(worker)]
+        """The query process (one for the service, a child of the master), as a list."""
+        return [pid for pid in children_of(self.process.pid) if command_name(pid) == PROCESS_NAME]
 
     def tree_rss_mb(self) -> float:
         pids = [self.process.pid] + self.workers() + self.query_processes()
@@ -87,6 +90,13 @@ def _parent_of(pid: str) -> int | None:
     try:
         return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):
+        return None
+
+
+def command_name(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
         return None
 
 

@@ -72,8 +72,8 @@ def test_a_4way_join_without_count_is_stopped_by_the_row_cap_not_the_clock(serve
 
 
 def test_other_clients_are_served_during_runaways_and_the_tree_recovers(server):
-    # A query process killed by an earlier test is replaced in the background: let the pool settle.
-    assert wait_for(lambda: len(server.query_processes()) == WORKERS, 10), \
+    # A query process killed by an earlier test is replaced in the background: let it settle.
+    assert wait_for(lambda: len(server.query_processes()) == 1, 10), \
         (server.query_processes(), server.log)
     baseline_processes = sorted(server.query_processes())
     baseline_rss = server.tree_rss_mb()
@@ -104,7 +104,7 @@ def test_other_clients_are_served_during_runaways_and_the_tree_recovers(server):
     assert len(during) >= 3, quick  # answered while the runaway queries still ran
     assert min(during) < 0.5
 
-    # Afterwards: the killed query processes were replaced one for one, the memory they held is gone.
+    # Afterwards: the killed query process was replaced, the memory it held is gone.
     assert wait_for(lambda: len(server.query_processes()) == len(baseline_processes), 10), \
         (baseline_processes, server.query_processes())
     assert sorted(server.query_processes()) != baseline_processes  # (they are new processes)
