@@ -90,14 +90,14 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int) -> 
 
 
 def _exit_worker(code: int) -> None:
-    """End a gunicorn worker now that it has closed its query processes (``worker_exit``).
+    """End a gunicorn worker now that it has closed its lanes to the query process (``worker_exit``).
 
     A worker is forked from a master that opened the on-disk store (to check it), so it inherits
     RocksDB's process-wide state without the background threads behind it; the C++ static
     destructors that run on a normal interpreter exit then fail to join those threads
     (``std::system_error: Invalid argument``) and abort the worker (gunicorn: "sent SIGABRT").
-    Flushing the logs and leaving with ``os._exit`` skips those destructors; the worker holds
-    no open store itself and its query processes are already gone.
+    Flushing the logs and leaving with ``os._exit`` skips those destructors; the only store the
+    worker may hold is opened read-only (for bounded lookups), so there is nothing to flush.
     """
     import logging
 

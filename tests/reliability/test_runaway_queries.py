@@ -35,7 +35,7 @@ def server(tmp_path_factory):
     served = Served(tmp_path_factory.mktemp("runaway"), "--workers", str(WORKERS), "--timeout", str(LIMIT))
     try:
         served.wait_ready()
-        # Let every worker fork all its query processes (one per thread) before the baseline.
+        # Let every worker open all its lanes to the query process before the baseline.
         with ThreadPoolExecutor(WORKERS * THREADS * 2) as pool:
             for _ in range(3):
                 list(pool.map(lambda _: ask(served.url), range(WORKERS * THREADS * 2)))
