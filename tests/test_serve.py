@@ -157,3 +157,14 @@ def test_serve_with_a_bad_store_exits_2_naming_the_path(tmp_path, kind):
     assert result.returncode == 2, result.stderr
     assert str(path) in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_app_made_without_a_store_holds_the_settings_extra_files():
+    """``create_app(Settings(extra_files=…))`` (e.g. under a gunicorn of one's own) serves what
+    ``gcm-kg serve FILE`` serves."""
+    from gcm_kg.app import create_app
+    from gcm_kg.settings import Settings
+
+    app = create_app(Settings(extra_files=(FIXTURES / "one-triple.ttl",)))
+    graphs = app.extensions["gcm_kg.store"].counts().graphs
+    assert graphs["https://w3id.org/gcm-kg/graph/extra/one-triple"] == 1

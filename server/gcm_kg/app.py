@@ -26,7 +26,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         store = RemoteStore(settings.endpoint, timeout=settings.timeout, auth=settings.endpoint_auth,
                             max_rows=settings.max_rows, timeout_param=settings.endpoint_timeout_param)
     app.extensions["gcm_kg.store"] = store if store is not None else (
-        EmbeddedStore.open_read_only(settings.store_path) if settings.store_path else EmbeddedStore.in_memory())
+        EmbeddedStore.open_read_only(settings.store_path) if settings.store_path
+        else EmbeddedStore.in_memory(settings.extra_files))
     # Imported here: the view modules import get_store/get_settings from this module.
     from . import api_views, linked_data_views, ops_views, protocol_views
 

@@ -179,9 +179,11 @@ class _Watchdog:
 
 
 def _query_process_main(listener: socket.socket, template: EmbeddedStore | None, path: Path | None,
-                        max_rows: int | None) -> None:
+                        max_rows: int | None, *, supervisor: int) -> None:
     """The query process: accept lanes, answer each in a thread of its own, until it is killed."""
     _prctl(1, signal.SIGKILL)          # PR_SET_PDEATHSIG: die with the supervisor (the master)
+    if os.getppid() != supervisor:     # it died before prctl took effect
+        os._exit(0)
     _prctl(15, PROCESS_NAME.encode())  # PR_SET_NAME
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1,
                 signal.SIGUSR2, signal.SIGWINCH, signal.SIGTTIN, signal.SIGTTOU, signal.SIGCHLD):
@@ -267,7 +269,6 @@ class _QueryService:
         self._listener.listen(128)
         self.owner = os.getpid()
         self.pid: int | None = None
-        self.started = 0  # query processes forked so far
         self._stopping = threading.Event()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._supervise, name="gcm-kg-query-supervisor", daemon=True)
@@ -281,10 +282,10 @@ class _QueryService:
             pid = os.fork()
             if pid == 0:  # the query process
                 try:
-                    _query_process_main(self._listener, *self._args)
+                    _query_process_main(self._listener, *self._args, supervisor=self.owner)
                 finally:
                     os._exit(0)
-            self.pid, self.started = pid, self.started + 1
+            self.pid = pid
             self._ready.set()
             self._wait_for_end(pid)
             if self._stopping.is_set():
