@@ -98,9 +98,10 @@ class Data:
 
 
 def _shipped_fingerprint() -> tuple[str, list[ox.Quad]]:
-    from gcm_kg import rdfio
+    from gcm_kg.rdf import rdfio
+    from gcm_kg.store.shipped import shipped_quads
 
-    quads = rdfio.shipped_quads()
+    quads = shipped_quads()
     digest = hashlib.sha256()
     for path, graph in rdfio.shipped_files():
         digest.update(graph.encode())
@@ -115,7 +116,7 @@ def prepare_data(label: str, n_triples: int, seed: int, cache: Path, log: Callab
     synthetic triples that are already shipped are dropped (a union default graph would otherwise
     count them twice in oxigraph but once in rdflib).
     """
-    from gcm_kg.store import extra_graph_iri
+    from gcm_kg.store.base import extra_graph_iri
 
     fingerprint, shipped = _shipped_fingerprint()
     directory = Path(cache) / f"{label}-seed{seed}-{fingerprint}"
@@ -190,7 +191,7 @@ def tree_pids(root: int) -> list[int]:
 
 def web_workers(master: int) -> list[int]:
     """Our gunicorn master's web workers: its children but the query process (named for it)."""
-    from gcm_kg.executor import PROCESS_NAME
+    from gcm_kg.store.executor import PROCESS_NAME
 
     workers = []
     for pid in tree_pids(master):

@@ -12,9 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gcm_kg.bounded import SinglePattern, described_resource, lookup_pattern, single_pattern
-from gcm_kg.executor import IN_THREAD_QUADS, ProcessExecutor
-from gcm_kg.store import EmbeddedStore, QuerySyntaxError
+from gcm_kg.sparql.bounded import SinglePattern, described_resource, lookup_pattern, single_pattern
+from gcm_kg.store.executor import IN_THREAD_QUADS, ProcessExecutor
+from gcm_kg.store.embedded import EmbeddedStore
+from gcm_kg.sparql.model import QuerySyntaxError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bounded"
 EX = "http://example.org/"
@@ -147,7 +148,7 @@ def test_pyoxigraph_never_returns_more_rows_than_the_recogniser_counted(prefixes
 
 
 def test_an_on_disk_executor_answers_bounded_lookups_from_its_own_read_only_store(tmp_path):
-    from gcm_kg.store import build_store
+    from gcm_kg.store.build import build_store
 
     build_store(tmp_path / "store")
     executor = ProcessExecutor.on_disk(tmp_path / "store", timeout=5, max_rows=100, concurrency=1)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from gcm_kg.executor import PROCESS_NAME, ProcessExecutor
-from gcm_kg.store import EmbeddedStore, QueryTimeout
+from gcm_kg.store.executor import PROCESS_NAME, ProcessExecutor
+from gcm_kg.store.embedded import EmbeddedStore
+from gcm_kg.sparql.model import QueryTimeout
 
 from .protocol.conftest import GENERATED, protocol_store
 
@@ -95,7 +96,7 @@ def test_the_rerun_keeps_the_first_runs_time_limit(executor):
 
 def _runaway_on_a_raw_lane(executor, limit):
     """Send the runaway down a lane of our own, as a worker would, and return the lane."""
-    from gcm_kg.executor import _connect, _encode
+    from gcm_kg.store.executor import _connect, _encode
 
     lane = _connect(executor._service.address, 10)
     lane.conn.send_bytes(_encode(("execute", (RUNAWAY, None, None, (), (), None, None, limit))))

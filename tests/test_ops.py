@@ -13,9 +13,9 @@ from contextlib import contextmanager
 import pytest
 import requests
 
-from gcm_kg.app import create_app
-from gcm_kg.cors import CorsPolicy, apply_cors, preflight_headers
-from gcm_kg.settings import Settings
+from gcm_kg.web.app import create_app
+from gcm_kg.web.cors import CorsPolicy, apply_cors, preflight_headers
+from gcm_kg.core.settings import Settings
 
 from .live_server import LiveServer
 
@@ -141,13 +141,13 @@ def test_metrics_aggregate_across_gunicorn_workers(tmp_path):
         port = s.getsockname()[1]
     config = tmp_path / "gunicorn_conf.py"
     config.write_text(
-        "from gcm_kg import ops_views\n"
+        "from gcm_kg.web.views import ops as ops_views\n"
         f"def on_starting(server):\n    ops_views.prepare_multiprocess_metrics({str(tmp_path / 'prom')!r})\n"
         "child_exit = ops_views.child_exit\n")
     env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(config), "-w", "2", "-b", f"127.0.0.1:{port}",
-         "--graceful-timeout", "2", "gcm_kg.app:create_app()"],
+         "--graceful-timeout", "2", "gcm_kg.web.app:create_app()"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         url = f"http://127.0.0.1:{port}"
@@ -280,7 +280,7 @@ def test_sparql_requests_are_counted_by_status(base):
 
 
 def test_timeouts_are_503s_of_the_sparql_routes():
-    from gcm_kg.ops_views import HttpMetrics
+    from gcm_kg.web.views.ops import HttpMetrics
 
     metrics = HttpMetrics()
     metrics.observe("/sparql", "POST", 503, 30.0)
@@ -297,8 +297,8 @@ def test_timeouts_are_503s_of_the_sparql_routes():
 def test_the_query_executors_work_is_counted():
     """Queries (and of them bounded lookups answered in the worker), time limits and query-process
     restarts reach /metrics through the executor's stats listener."""
-    from gcm_kg.executor import ProcessExecutor
-    from gcm_kg.store import EmbeddedStore
+    from gcm_kg.store.executor import ProcessExecutor
+    from gcm_kg.store.embedded import EmbeddedStore
 
     executor = ProcessExecutor(EmbeddedStore.in_memory(), timeout=0.5, max_rows=100, concurrency=1)
     names = ["gcm_kg_queries_total", "gcm_kg_queries_in_worker_total", "gcm_kg_query_timeouts_total",

@@ -33,13 +33,13 @@ def test_installed_wheel_finds_its_resources_outside_the_checkout(wheel, tmp_pat
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
                    check=True, capture_output=True, timeout=300)
-    probe = ("import gcm_kg.resources as r, gcm_kg.rdfio as io;"
-             "print(r.resource_dir('data'));print(len(io.shipped_quads()))")
+    probe = ("import gcm_kg.rdf.resources as r, gcm_kg.store.shipped as s;"
+             "print(r.resource_dir('data'));print(len(s.shipped_quads()))")
     env = {**os.environ, "PYTHONPATH": str(target)}
     result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     data_dir, count = result.stdout.split()
     assert data_dir.startswith(str(target)), "the installed package read the checkout, not its own copy"
-    from gcm_kg import rdfio
-    assert int(count) == len(rdfio.shipped_quads())
+    from gcm_kg.store.shipped import shipped_quads
+    assert int(count) == len(shipped_quads())

@@ -5,7 +5,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from gcm_kg import rdfio
+from gcm_kg.rdf import rdfio
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rdf"
 

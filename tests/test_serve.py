@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -14,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-GCM_KG = [sys.executable, "-m", "gcm_kg.cli"]
+GCM_KG = [sys.executable, "-m", "gcm_kg.cli.main"]
 FIXTURES = Path(__file__).parent / "fixtures" / "rdf"
 
 
@@ -162,8 +161,8 @@ def test_serve_with_a_bad_store_exits_2_naming_the_path(tmp_path, kind):
 def test_an_app_made_without_a_store_holds_the_settings_extra_files():
     """``create_app(Settings(extra_files=…))`` (e.g. under a gunicorn of one's own) serves what
     ``gcm-kg serve FILE`` serves."""
-    from gcm_kg.app import create_app
-    from gcm_kg.settings import Settings
+    from gcm_kg.web.app import create_app
+    from gcm_kg.core.settings import Settings
 
     app = create_app(Settings(extra_files=(FIXTURES / "one-triple.ttl",)))
     graphs = app.extensions["gcm_kg.store"].counts().graphs

@@ -5,9 +5,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from gcm_kg import rdfio
-from gcm_kg.store import (Dataset, EmbeddedStore, NotAcceptable, QuerySyntaxError, StoreOpenError,
-                          build_store, recorded_counts)
+from gcm_kg.store.shipped import shipped_quads
+from gcm_kg.rdf import rdfio
+from gcm_kg.sparql.model import Dataset, NotAcceptable, QuerySyntaxError
+from gcm_kg.store.embedded import EmbeddedStore
+from gcm_kg.store.base import StoreOpenError
+from gcm_kg.store.build import build_store, recorded_counts
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rdf"
 EX = "http://example.org/"
@@ -61,7 +64,7 @@ def test_counts_per_graph(two_graph_store):
 
 def test_in_memory_store_holds_every_shipped_quad():
     store = EmbeddedStore.in_memory()
-    assert store.counts().triples == len(set(rdfio.shipped_quads()))
+    assert store.counts().triples == len(set(shipped_quads()))
 
 
 def test_build_then_open_read_only(tmp_path):

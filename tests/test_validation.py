@@ -1,4 +1,4 @@
-"""`gcm-kg validate` and gcm_kg.validation: the shipped data conforms, exit codes, report formats."""
+"""`gcm-kg validate` and gcm_kg.services.validation: the shipped data conforms, exit codes, report formats."""
 
 from __future__ import annotations
 
@@ -14,10 +14,9 @@ import rdflib
 from rdflib import URIRef
 from rdflib import namespace as ns
 
-from gcm_kg import resources
-from gcm_kg.rdfio import RdfFileError
-from gcm_kg.validation import (FORMATTERS, ValidationResult, compact, format_json, format_junit,
-                               format_text, load_graph, shipped_graph, validate)
+from gcm_kg.rdf import resources
+from gcm_kg.rdf.rdfio import RdfFileError
+from gcm_kg.services.validation import (FORMATTERS, ValidationResult, compact, format_json, format_junit, format_text, load_graph, shipped_graph, validate)
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "shapes" / "fixtures"
@@ -55,7 +54,7 @@ def cli() -> list[str]:
     if beside.exists():
         return [str(beside)]
     found = shutil.which("gcm-kg")
-    return [found] if found else [sys.executable, "-m", "gcm_kg.cli"]
+    return [found] if found else [sys.executable, "-m", "gcm_kg.cli.main"]
 
 
 def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:

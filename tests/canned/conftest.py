@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from gcm_kg.app import create_app
-from gcm_kg.settings import Settings
-from gcm_kg.store import EmbeddedStore
+from gcm_kg.web.app import create_app
+from gcm_kg.core.settings import Settings
+from gcm_kg.store.embedded import EmbeddedStore
 
 from ..live_server import LiveServer
 

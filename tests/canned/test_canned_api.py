@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import urllib.parse
 
 import pyoxigraph as ox
@@ -12,7 +11,8 @@ import pytest
 import requests
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
-from gcm_kg import canned
+from gcm_kg.services import canned
+from gcm_kg.sparql import catalogue
 
 from . import paper
 from .conftest import MAX_ROWS
@@ -245,20 +245,20 @@ def test_sparql_examples_turtle(api_base):
         ox.Store().query(t.object.value)
     assert get(api_base, "/.well-known/sparql-examples", accept=HTML).url.endswith("/api/queries")
     nq = get(api_base, "/.well-known/sparql-examples", accept="application/n-quads")
-    assert f"<{canned.QUERIES_GRAPH}>" in nq.text
+    assert f"<{catalogue.QUERIES_GRAPH}>" in nq.text
 
 
 def test_queries_graph_is_queryable_in_the_store(canned_store):
     rows = list(canned_store.query(f"""
         PREFIX sh: <{SH}> PREFIX schema: <https://schema.org/>
-        SELECT ?q ?text WHERE {{ GRAPH <{canned.QUERIES_GRAPH}> {{
+        SELECT ?q ?text WHERE {{ GRAPH <{catalogue.QUERIES_GRAPH}> {{
             ?q a sh:SPARQLExecutable, sh:SPARQLSelectExecutable ; sh:select ?text ;
-               schema:target <{canned.ENDPOINT}> ; schema:keywords "objectives" . }} }}"""))
+               schema:target <{catalogue.ENDPOINT}> ; schema:keywords "objectives" . }} }}"""))
     assert {r["q"].value for r in rows} >= {ID + "query/round-table-objectives", ID + "query/coverage-matrix"}
 
 
 def test_queries_graph_is_queryable_at_the_endpoint(api_base):
-    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{canned.QUERIES_GRAPH}> {{ ?q a <{SH}SPARQLSelectExecutable> }} }}"
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{catalogue.QUERIES_GRAPH}> {{ ?q a <{SH}SPARQLSelectExecutable> }} }}"
     response = requests.post(api_base + "/sparql", data={"query": query},
                              headers={"Accept": "application/sparql-results+json"}, timeout=30)
     if response.status_code == 404:

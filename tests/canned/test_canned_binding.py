@@ -9,7 +9,8 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from gcm_kg import canned
+from gcm_kg.services import canned
+from gcm_kg.sparql import catalogue
 
 HOSTILE = [
     '"', "'", '"""', "'''", "<", ">", "{", "}", "#", "\\", "\n", "\r\n", "\t", "\x00", "\x7f",
@@ -153,7 +154,7 @@ SELECT ?x ?y WHERE { ?x ?p ?y }
 
 
 def test_a_good_header_parses():
-    query = canned.parse_query_text(GOOD, "good-one")
+    query = catalogue.parse_query_text(GOOD, "good-one")
     assert (query.title, query.keywords, query.params[0].name, query.params[0].type) == ("T", ("a", "b"), "x", "iri")
     assert query.sparql.startswith("SELECT")
 
@@ -176,11 +177,11 @@ def test_a_good_header_parses():
     (GOOD.replace("#+ title: T", "#+title: T"), "expected '#+ key: value'"),
 ])
 def test_bad_headers_are_errors_naming_file_and_line(text, message):
-    with pytest.raises(canned.QueryFileError, match=re.escape(message)) as caught:
-        canned.parse_query_text(text, "bad-one")
+    with pytest.raises(catalogue.QueryFileError, match=re.escape(message)) as caught:
+        catalogue.parse_query_text(text, "bad-one")
     assert str(caught.value).startswith("bad-one:")
 
 
 def test_query_names_are_kebab_case():
-    with pytest.raises(canned.QueryFileError, match="kebab-case"):
-        canned.parse_query_text(GOOD, "Bad_Name")
+    with pytest.raises(catalogue.QueryFileError, match="kebab-case"):
+        catalogue.parse_query_text(GOOD, "Bad_Name")

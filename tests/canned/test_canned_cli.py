@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from gcm_kg import canned
+from gcm_kg.services import canned
 
 from . import paper
 
@@ -87,7 +87,7 @@ def test_unreachable_endpoint_exits_2(capsys):
 
 
 def test_the_gcm_kg_command():
-    result = subprocess.run([sys.executable, "-m", "gcm_kg.cli", "query", "events-on-date", "--param", "date=2021-04-27"],
+    result = subprocess.run([sys.executable, "-m", "gcm_kg.cli.main", "query", "events-on-date", "--param", "date=2021-04-27"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "gcm:review/lac-2021" in result.stdout and result.stdout.splitlines()[-1] == "(2 rows)"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from gcm_kg import canned
+from gcm_kg.services import canned
 
 from . import paper
 from .paper import ID

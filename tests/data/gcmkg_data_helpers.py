@@ -13,8 +13,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from gcm_kg.namespaces import PREFIXES
-from gcm_kg.rdfio import read_quads, shipped_files
+from gcm_kg.core.namespaces import PREFIXES
+from gcm_kg.rdf.rdfio import read_quads, shipped_files
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from gcm_kg.namespaces import ID
-from gcm_kg.rdfio import read_quads, shipped_files, shipped_quads
+from gcm_kg.core.namespaces import ID
+from gcm_kg.rdf.rdfio import read_quads, shipped_files
+from gcm_kg.store.shipped import shipped_quads
 from .gcmkg_data_helpers import OBJECTIVES_TSV, normalize, paper, raw_paper, select
 
 ENTITY_IRI = re.compile(r"^https://w3id\.org/gcm-kg/id/[a-z0-9-]+/[a-z0-9-]+$")
@@ -180,7 +181,7 @@ def test_every_minted_term_is_documented_in_english_and_spanish():
 def test_ontology_examples_are_valid_turtle():
     import pyoxigraph as ox
 
-    from gcm_kg.namespaces import PREFIXES
+    from gcm_kg.core.namespaces import PREFIXES
 
     header = "@base <https://w3id.org/gcm-kg/id/> .\n" + "".join(f"@prefix {p}: <{i}> .\n" for p, i in PREFIXES.items())
     rows = select("SELECT ?t ?ex WHERE { ?t skos:example ?ex FILTER(STRSTARTS(STR(?t), STR(gcmo:))) }")

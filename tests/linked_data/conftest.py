@@ -7,11 +7,12 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from gcm_kg import rdfio, resources
-from gcm_kg.app import create_app
-from gcm_kg.namespaces import ID
-from gcm_kg.settings import Settings
-from gcm_kg.store import EmbeddedStore
+from gcm_kg.rdf import rdfio
+from gcm_kg.rdf import resources
+from gcm_kg.web.app import create_app
+from gcm_kg.core.namespaces import ID
+from gcm_kg.core.settings import Settings
+from gcm_kg.store.embedded import EmbeddedStore
 
 from ..live_server import LiveServer
 

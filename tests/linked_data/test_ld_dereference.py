@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import html
-import io
 
 import pyoxigraph as ox
 import pytest
 import rdflib
 
-from gcm_kg import rdfio, resources
-from gcm_kg.namespaces import ID
+from gcm_kg.rdf import rdfio
+from gcm_kg.rdf import resources
+from gcm_kg.core.namespaces import ID
 
 from .conftest import minted_subjects
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import html
-import re
 
 import pyoxigraph as ox
 import pytest
 
-from gcm_kg.namespaces import GRAPH
+from gcm_kg.core.namespaces import GRAPH
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 GCMO = "https://w3id.org/gcm-kg/ontology#"

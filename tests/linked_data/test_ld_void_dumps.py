@@ -12,7 +12,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from gcm_kg import export
+from gcm_kg.rdf import export
+from gcm_kg.store.embedded import shipped_store
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -93,13 +94,13 @@ def test_dumps_parse_and_match_dcat(void, ld_server, http, ld_store, ext, fmt):
     assert enc.headers["Content-Encoding"] == "gzip" and enc.content == body and "Accept-Encoding" in enc.headers["Vary"]
     # `gcm-kg export` writes the same bytes
     out = io.BytesIO()
-    export.export(ext, out)
+    export.export(ext, out, shipped_store())
     assert out.getvalue() == body
 
 
 def test_cli_export_writes_the_same_bytes(ld_server, http, tmp_path):
     target = tmp_path / "dump.nq"
-    done = subprocess.run([sys.executable, "-m", "gcm_kg.cli", "export", "--format", "nq", "--output", str(target)],
+    done = subprocess.run([sys.executable, "-m", "gcm_kg.cli.main", "export", "--format", "nq", "--output", str(target)],
                           capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert target.read_bytes() == http.get(ld_server + "/download/gcm-kg.nq", headers={"Accept-Encoding": "identity"}).content

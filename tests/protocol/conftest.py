@@ -2,7 +2,7 @@
 
 The store holds the W3C protocol suite's three one-triple graphs (``tests/protocol/fixtures``) as
 named graphs, plus a generated graph of 300 triples that makes a 4-way self-join run for hours.
-Queries go through the :class:`~gcm_kg.executor.ProcessExecutor` with a 1 s time limit and a
+Queries go through the :class:`~gcm_kg.store.executor.ProcessExecutor` with a 1 s time limit and a
 50-row cap, exactly as under ``gcm-kg serve``; the HTTP server is werkzeug's threaded server.
 """
 
@@ -14,10 +14,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from gcm_kg.app import create_app
-from gcm_kg.executor import ProcessExecutor
-from gcm_kg.settings import Settings
-from gcm_kg.store import EmbeddedStore
+from gcm_kg.web.app import create_app
+from gcm_kg.store.executor import ProcessExecutor
+from gcm_kg.core.settings import Settings
+from gcm_kg.store.embedded import EmbeddedStore
 
 from ..live_server import LiveServer
 

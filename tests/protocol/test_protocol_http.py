@@ -248,7 +248,7 @@ def test_deep_nesting_is_refused_not_crashing(live):
 
 
 def test_a_crashing_query_process_is_replaced(executor):
-    from gcm_kg.store import QueryExecutionError
+    from gcm_kg.sparql.model import QueryExecutionError
 
     deep = "SELECT * " + "{" * 6000 + " ?s ?p ?o " + "}" * 6000  # bypasses the view's nesting check
     with pytest.raises(QueryExecutionError):

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from gcm_kg.executor import PROCESS_NAME
+from gcm_kg.store.executor import PROCESS_NAME
 
-GCM_KG = [sys.executable, "-m", "gcm_kg.cli"]
+GCM_KG = [sys.executable, "-m", "gcm_kg.cli.main"]
 CLIENT_TIMEOUT = (5, 30)
 SPARQL_JSON = "application/sparql-results+json"
 

@@ -17,7 +17,8 @@ import requests
 
 from .conftest import CLIENT_TIMEOUT, GCM_KG, SPARQL_JSON, ask, free_port, wait_for
 
-from gcm_kg import cli, export
+from gcm_kg.cli import main as cli
+from gcm_kg.rdf import export
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?h ?i }"
 

@@ -13,7 +13,7 @@ import requests
 
 from .conftest import CLIENT_TIMEOUT, SPARQL_JSON, Served, ask, wait_for
 
-from gcm_kg.serve import THREADS
+from gcm_kg.cli.serve import THREADS
 
 WORKERS = 2
 LIMIT = 1.0

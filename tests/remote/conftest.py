@@ -2,7 +2,7 @@
 
 Two session-scoped upstream servers, each with its own temporary store:
 
-* ``gcm_upstream``: the shipped graph, loaded by ``gcm_kg.remote_load.load`` (what ``gcm-kg load``
+* ``gcm_upstream``: the shipped graph, loaded by ``gcm_kg.services.load.load`` (what ``gcm-kg load``
   runs) through the Graph Store Protocol;
 * ``protocol_upstream``: the protocol suite's graphs (the same data as ``tests/protocol``), so the
   protocol tests run a second time with the remote store behind ``/sparql``.
@@ -27,11 +27,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from gcm_kg.app import create_app
-from gcm_kg.remote_load import load
-from gcm_kg.remote_store import RemoteStore
-from gcm_kg.settings import Settings
-from gcm_kg.store import EmbeddedStore
+from gcm_kg.web.app import create_app
+from gcm_kg.services.load import load
+from gcm_kg.store.remote import RemoteStore
+from gcm_kg.core.settings import Settings
+from gcm_kg.store.embedded import EmbeddedStore
 
 from ..live_server import LiveServer
 from ..protocol.conftest import DEAD_SERVICE, MAX_BODY, MAX_ROWS, TIMEOUT, protocol_store

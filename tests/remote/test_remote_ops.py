@@ -14,17 +14,17 @@ import sys
 
 import requests
 
-from gcm_kg.app import create_app
-from gcm_kg.cli import main
-from gcm_kg.remote_load import load, run_validate_remote
-from gcm_kg.remote_store import RemoteStore
-from gcm_kg.settings import Settings
-from gcm_kg.validation import run_validate
+from gcm_kg.web.app import create_app
+from gcm_kg.cli.main import main
+from gcm_kg.services.load import load, run_validate_remote
+from gcm_kg.store.remote import RemoteStore
+from gcm_kg.core.settings import Settings
+from gcm_kg.services.validation import run_validate
 
 from ..test_serve import start, stop, wait_until_up
 from .conftest import AppServer, OxigraphServer, free_port
 
-GCM_KG = [sys.executable, "-m", "gcm_kg.cli"]
+GCM_KG = [sys.executable, "-m", "gcm_kg.cli.main"]
 
 
 def graph_counts(query_url: str) -> dict[str, int]:
@@ -46,7 +46,7 @@ def test_load_twice_leaves_the_same_data(gcm_upstream):
 def test_count_check_catches_a_graph_store_the_endpoint_does_not_read(gcm_upstream, protocol_upstream):
     """PUT into one store, count through another: every graph is reported as a mismatch, exit 1."""
     out, err = io.StringIO(), io.StringIO()
-    from gcm_kg.remote_load import run_load
+    from gcm_kg.services.load import run_load
 
     status = run_load(protocol_upstream.query_url, gcm_upstream.store_url, None, [], out, err)
     assert status == 1

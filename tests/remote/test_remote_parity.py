@@ -18,8 +18,8 @@ import rdflib
 import requests
 from rdflib.compare import isomorphic
 
-from gcm_kg import canned
-from gcm_kg.canned import run_cli_query
+from gcm_kg.services import canned
+from gcm_kg.services.canned import run_cli_query
 
 from ..linked_data.conftest import minted_subjects
 from ..linked_data.test_ld_dereference import BROWSER, LABEL_OF

@@ -1,7 +1,7 @@
 """Live endpoints on 127.0.0.1 for the hostile-input tests.
 
 ``live`` serves the shipped graph the way ``gcm-kg serve`` does — queries run in killable query
-processes (:class:`~gcm_kg.executor.ProcessExecutor`) with a short time limit — on werkzeug's
+processes (:class:`~gcm_kg.store.executor.ProcessExecutor`) with a short time limit — on werkzeug's
 threaded server (one process is enough here; the gunicorn worker tests are in tests/reliability).
 ``inprocess`` serves the same graph with queries run directly on an in-process store, so a test
 can look at the very store object the views use.
@@ -15,10 +15,10 @@ import hashlib
 import pytest
 import requests
 
-from gcm_kg.app import create_app
-from gcm_kg.executor import ProcessExecutor
-from gcm_kg.settings import Settings
-from gcm_kg.store import EmbeddedStore
+from gcm_kg.web.app import create_app
+from gcm_kg.store.executor import ProcessExecutor
+from gcm_kg.core.settings import Settings
+from gcm_kg.store.embedded import EmbeddedStore
 
 from .. import live_server
 

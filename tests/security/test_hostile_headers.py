@@ -8,8 +8,8 @@ import requests
 
 from .conftest import CLIENT_TIMEOUT, MAX_ROWS, TIMEOUT, LiveServer
 
-from gcm_kg.app import create_app
-from gcm_kg.settings import Settings
+from gcm_kg.web.app import create_app
+from gcm_kg.core.settings import Settings
 
 PARTNER = "https://partner.example"
 ROUTES = [

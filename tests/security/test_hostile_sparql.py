@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from .conftest import CLIENT_TIMEOUT, PROBLEM, SPARQL_JSON, ask, is_problem
 
-from gcm_kg import protocol
+from gcm_kg.services import protocol
 
 CRASH_SIZE = 20_000  # far beyond what the engine's stack survives (see protocol.MAX_OPERATORS)
 

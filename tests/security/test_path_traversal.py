@@ -14,13 +14,15 @@ import pytest
 
 import gcm_kg
 
-PACKAGE = Path(gcm_kg.__file__).resolve().parent
+#: The web package: ``static/`` lies in it beside ``app.py``, so ``/static/../app.py`` is the nearest target.
+PACKAGE = Path(gcm_kg.__file__).resolve().parent / "web"
 SECRETS = {
     "/etc/passwd": "root:x:0:0",
     "pyproject.toml": "[build-system]",
     "the package source": "from __future__ import annotations",
 }
-TARGETS = ["etc/passwd", "pyproject.toml", "app.py", "gcm_kg/settings.py", "server/gcm_kg/app.py"]
+TARGETS = ["etc/passwd", "pyproject.toml", "app.py", "gcm_kg/settings.py", "server/gcm_kg/app.py",
+           "../core/settings.py", "gcm_kg/core/settings.py", "server/gcm_kg/web/app.py"]
 #: How a client might spell "up one directory" so that some layer decodes it after routing.
 UPS = ["../", "..%2f", "..%2F", "%2e%2e/", "%2e%2e%2f", ".%2e/", "%252e%252e%252f", "..%252f", "..\\", "..%5c",
        "%2e%2e%5c", "....//", "..;/", "%c0%ae%c0%ae/", "..%c0%af", ".%00./", "%2e%2e%u2215"]

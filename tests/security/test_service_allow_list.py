@@ -14,8 +14,8 @@ from werkzeug.wrappers import Request, Response
 
 from .conftest import CLIENT_TIMEOUT, PROBLEM, SPARQL_JSON, TIMEOUT, MAX_ROWS, LiveServer
 
-from gcm_kg.app import create_app
-from gcm_kg.settings import Settings
+from gcm_kg.web.app import create_app
+from gcm_kg.core.settings import Settings
 
 REMOTE_ROW = "answered-by-the-remote-endpoint"
 

@@ -23,9 +23,9 @@ import pytest
 import rdflib
 from rdflib import namespace as ns
 
-from gcm_kg import resources
-from gcm_kg.namespaces import PREFIXES, SHAPES, SHAPES_NS
-from gcm_kg.validation import compact, load_graph, validate
+from gcm_kg.rdf import resources
+from gcm_kg.core.namespaces import PREFIXES, SHAPES, SHAPES_NS
+from gcm_kg.services.validation import compact, load_graph, validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_NAME = re.compile(r"^(?P<shape>S\d\d-[a-z0-9-]+?)-(?P<kind>valid|invalid-\d\d)\.ttl$")

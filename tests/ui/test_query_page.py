@@ -14,7 +14,7 @@ import pytest
 import requests
 from werkzeug.exceptions import NotFound
 
-from gcm_kg.app import create_app
+from gcm_kg.web.app import create_app
 
 from ..live_server import LiveServer
 

@@ -1,0 +1,218 @@
+"""The ``gcm-kg`` command line: validate, export, build, load, serve, query.
+
+Each subcommand parses its options here and calls one plain function of the module that owns the
+concern; exit codes are the contract CI pipelines rely on (0 ok, 1 findings, 2 bad input).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from gcm_kg import __version__
+from gcm_kg.core.namespaces import BASE
+
+
+def _add_validate(sub) -> None:
+    p = sub.add_parser("validate", help="validate RDF against the gcm-kg SHACL shapes",
+                       description="Validate RDF files (default: the shipped ontology + data) against "
+                                   "SHACL shapes (default: the shipped shapes). Exit 0 when the data "
+                                   "conforms, 1 on violations, 2 when an input cannot be read or parsed.")
+    p.add_argument("files", nargs="*", type=Path, help="RDF files to validate (default: ontology + data)")
+    p.add_argument("--shapes", action="append", type=Path, metavar="FILE",
+                   help="shapes file(s) to use instead of the shipped shapes (repeatable)")
+    p.add_argument("--format", default="text", choices=["text", "turtle", "json", "junit"],
+                   help="report format (default: text, grouped by focus node)")
+    p.add_argument("--endpoint", metavar="URL",
+                   help="validate what this SPARQL 1.1 endpoint serves (every graph but shapes and queries)")
+    _add_auth(p)
+    p.set_defaults(func=_run_validate)
+
+
+def _run_validate(args) -> int:
+    if args.endpoint:
+        from gcm_kg.services.load import run_validate_remote
+
+        if args.files:
+            print("gcm-kg validate: give either FILES or --endpoint, not both", file=sys.stderr)
+            return 2
+        return run_validate_remote(args.endpoint, args.shapes, args.format, sys.stdout, _auth(args))
+    from gcm_kg.services.validation import run_validate
+
+    return run_validate(args.files or None, args.shapes, args.format, sys.stdout)
+
+
+def _add_auth(p) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--auth", metavar="USER:PASS", help="HTTP Basic credentials for --endpoint")
+    group.add_argument("--auth-env", metavar="VAR",
+                       help="read the USER:PASS credentials from the environment variable VAR")
+
+
+def _auth(args):
+    from gcm_kg.store.remote import parse_auth
+
+    return parse_auth(args.auth, args.auth_env)
+
+
+def _add_load(sub) -> None:
+    p = sub.add_parser("load", help="load the graph into another SPARQL 1.1 store",
+                       description="Store ontology, data, shapes, the canned queries and EXTRA_FILES, one "
+                                   "named graph each, through the SPARQL 1.1 Graph Store HTTP Protocol (PUT "
+                                   "replaces each graph: loading twice leaves the same data), then check "
+                                   "each graph's triple count through the query endpoint. Exit 0 when every "
+                                   "count matches, 1 when one does not, 2 on errors.")
+    p.add_argument("--endpoint", required=True, metavar="URL", help="the store's SPARQL query URL")
+    p.add_argument("--graph-store", metavar="URL",
+                   help="the store's Graph Store Protocol URL (default: --endpoint; oxigraph: .../store)")
+    _add_auth(p)
+    p.add_argument("extra_files", nargs="*", type=Path, metavar="EXTRA_FILES", help="more RDF files to load")
+    p.set_defaults(func=_run_load)
+
+
+def _run_load(args) -> int:
+    from gcm_kg.services.load import run_load
+
+    return run_load(args.endpoint, args.graph_store, _auth(args), args.extra_files, sys.stdout, sys.stderr)
+
+
+def _add_export(sub) -> None:
+    p = sub.add_parser("export", help="dump the whole graph",
+                       description="Write ontology + data + shapes as one RDF document to stdout or --output.")
+    p.add_argument("--format", default="ttl", choices=["nt", "ttl", "jsonld", "nq"], help="output format")
+    p.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+    p.set_defaults(func=_run_export)
+
+
+def _run_export(args) -> int:
+    from gcm_kg.rdf.export import export, write_atomically
+    from gcm_kg.store.embedded import shipped_store
+
+    if args.output:
+        write_atomically(args.output, lambda out: export(args.format, out, shipped_store()))
+    else:
+        export(args.format, sys.stdout.buffer, shipped_store())
+    return 0
+
+
+def _add_build(sub) -> None:
+    p = sub.add_parser("build", help="bulk-load a persistent on-disk store",
+                       description="Bulk-load ontology, data, shapes and EXTRA_FILES into a new on-disk "
+                                   "store that `gcm-kg serve --store DIR` opens read-only. The triple "
+                                   "counts and the store's file list are recorded in DIR/gcm-kg-store.json, "
+                                   "so serve starts without rescanning an unchanged store.")
+    p.add_argument("--store", required=True, type=Path, metavar="DIR", help="directory to create")
+    p.add_argument("extra_files", nargs="*", type=Path, metavar="EXTRA_FILES", help="more RDF files to load")
+    p.set_defaults(func=_run_build)
+
+
+def _run_build(args) -> int:
+    import time
+
+    from gcm_kg.store.build import build_store
+
+    started = time.perf_counter()
+    store = build_store(args.store, args.extra_files)
+    counts = store.counts()
+    size = sum(f.stat().st_size for f in args.store.rglob("*") if f.is_file())
+    print(f"built {args.store}: {counts.triples} triples in {len(counts.graphs)} graphs, "
+          f"{size / 1e6:.1f} MB, {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _add_serve(sub) -> None:
+    p = sub.add_parser("serve", help="serve the SPARQL endpoint and linked data",
+                       description="Serve /sparql (SPARQL 1.1 Protocol), linked data and the API under "
+                                   "gunicorn over the embedded store: in memory by default (ontology, data, "
+                                   "shapes and EXTRA_FILES, each extra file in its own graph), or --store DIR. "
+                                   "Exit 2 when an EXTRA_FILE cannot be parsed (file, line and column named) "
+                                   "or the store cannot be opened.")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--store", type=Path, metavar="DIR", help="persistent store built by `gcm-kg build`")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: number of cores)")
+    p.add_argument("--timeout", type=float, default=30.0, help="query time limit in seconds (default 30)")
+    p.add_argument("--max-rows", type=int, default=10_000, help="row cap of SELECT results (default 10000)")
+    p.add_argument("--base-uri", default=BASE, help=f"base of the IRIs to dereference (default {BASE})")
+    p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                   help="allow cross-origin requests from ORIGIN (repeatable; '*' for any, without credentials)")
+    p.add_argument("--allow-service", action="append", default=[], metavar="URL",
+                   help="allow SPARQL SERVICE calls to this endpoint (repeatable; default: SERVICE refused)")
+    p.add_argument("--public-url", help="public URL of the service when behind a reverse proxy")
+    p.add_argument("--endpoint", metavar="URL",
+                   help="answer from this SPARQL 1.1 endpoint (loaded with `gcm-kg load`) instead of the "
+                        "embedded store; its default graph must be the union of its graphs")
+    _add_auth(p)
+    p.add_argument("--endpoint-timeout-param", metavar="NAME",
+                   help="request parameter by which the endpoint takes a time limit in seconds "
+                        "(Fuseki, QLever: timeout); default: none sent")
+    p.add_argument("extra_files", nargs="*", type=Path, metavar="EXTRA_FILES",
+                   help="more RDF files to serve from memory, each in graph <.../graph/extra/NAME> "
+                        "(for --store, give them to `gcm-kg build`; for --endpoint, to `gcm-kg load`)")
+    p.set_defaults(func=_run_serve)
+
+
+def _run_serve(args) -> int:
+    from gcm_kg.cli.serve import serve
+    from gcm_kg.core.settings import Settings
+
+    settings = Settings(base_uri=args.base_uri, store_path=args.store, extra_files=tuple(args.extra_files),
+                        timeout=args.timeout,
+                        max_rows=args.max_rows, cors_origins=tuple(args.cors_origin),
+                        allow_service=tuple(args.allow_service), public_url=args.public_url,
+                        endpoint=args.endpoint, endpoint_auth=_auth(args),
+                        endpoint_timeout_param=args.endpoint_timeout_param)
+    if args.endpoint and args.store:
+        print("gcm-kg serve: give either --store or --endpoint, not both", file=sys.stderr)
+        return 2
+    if args.extra_files and (args.store or args.endpoint):
+        where = "`gcm-kg build --store DIR EXTRA_FILES`" if args.store else "`gcm-kg load --endpoint URL EXTRA_FILES`"
+        print(f"gcm-kg serve: EXTRA_FILES are served from memory only; add them with {where}", file=sys.stderr)
+        return 2
+    return serve(settings, host=args.host, port=args.port, workers=args.workers)
+
+
+def _add_query(sub) -> None:
+    p = sub.add_parser("query", help="run a canned research query",
+                       description="Run a canned query of queries/ on the embedded store (or --endpoint).")
+    p.add_argument("name", nargs="?", help="query name (omit to list them)")
+    p.add_argument("--param", action="append", default=[], metavar="K=V", help="parameter value (repeatable)")
+    p.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    p.add_argument("--endpoint", help="a SPARQL 1.1 endpoint URL to query instead of the embedded store")
+    p.set_defaults(func=_run_query)
+
+
+def _run_query(args) -> int:
+    from gcm_kg.services.canned import run_cli_query
+
+    return run_cli_query(args.name, args.param, args.format, args.endpoint, sys.stdout)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gcm-kg", description="The GCM knowledge graph: validate RDF against its shapes, export it, "
+                                   "build or load a store, serve the SPARQL endpoint and linked data, "
+                                   "run canned research queries.")
+    parser.add_argument("--version", action="version", version=f"gcm-kg {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_add_validate, _add_export, _add_build, _add_load, _add_serve, _add_query):
+        add(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from gcm_kg.rdf.rdfio import RdfFileError
+    from gcm_kg.store.remote import EndpointConfigError
+    from gcm_kg.store.base import StoreOpenError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (RdfFileError, StoreOpenError, FileExistsError, EndpointConfigError) as error:
+        print(f"gcm-kg {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,25 @@
+"""Service settings: one frozen object built from the command line, read by every view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gcm_kg.core.namespaces import BASE
+
+
+@dataclass(frozen=True)
+class Settings:
+    base_uri: str = BASE                 # IRIs minted under this base are dereferenced by the server
+    store_path: Path | None = None       # persistent store opened read-only; None: in-memory store
+    extra_files: tuple[Path, ...] = ()   # more RDF files held in memory, one graph each (not with store_path)
+    timeout: float = 30.0                # seconds before a query is stopped
+    max_rows: int = 10_000               # row cap of SELECT results, announced in a header and in the SD
+    max_body_bytes: int = 1_000_000      # request body cap (413 beyond)
+    cors_origins: tuple[str, ...] = ()   # allow-list; ("*",) allows any origin, never with credentials
+    allow_service: tuple[str, ...] = ()  # SERVICE (federation) endpoints allowed; empty: SERVICE refused
+    public_url: str | None = None        # the endpoint's public URL when behind a proxy
+    endpoint: str | None = None          # a SPARQL 1.1 query URL answering instead of the embedded store
+    endpoint_auth: tuple[str, str] | None = None  # HTTP Basic credentials for ``endpoint``
+    endpoint_timeout_param: str | None = None     # request parameter the engine takes a time limit by
+    extra: dict = field(default_factory=dict)

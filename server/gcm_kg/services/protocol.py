@@ -1,0 +1,406 @@
+"""The SPARQL 1.1 Protocol query operation, as pure functions (no Flask, no store).
+
+:func:`parse_request` turns an HTTP request (method, raw URL query string, Content-Type, body)
+into a :class:`QueryRequest`, a :class:`ServiceDescriptionRequest` or a :class:`ProtocolError`
+carrying the status the Protocol asks for:
+
+* the three bindings of §2.1 — GET with URL parameters, POST ``application/x-www-form-urlencoded``,
+  POST ``application/sparql-query`` — and nothing else: other methods → 405 with ``Allow``; a POST
+  with a missing or other Content-Type → 415; a charset other than UTF-8 → 415; bytes that are not
+  UTF-8 → 400;
+* exactly one ``query`` (§2.1.2): none or several → 400, and ``query`` both in the URL and in the
+  body → 400;
+* ``default-graph-uri`` / ``named-graph-uri`` (§2.1.4), from the URL and/or the form body; they
+  replace the query's FROM / FROM NAMED;
+* the service is read-only: ``update`` / ``using-graph-uri`` / ``using-named-graph-uri`` and
+  ``application/sparql-update`` → 403 (the Protocol's §4 policy lets a service refuse operations);
+* a bare GET (no parameters) asks for the Service Description.
+
+:func:`check_query` applies the service's own policy to the query text before it runs: SERVICE
+calls only to allowed endpoints, and a nesting cap (a very deeply nested query overflows the
+engine's stack). :func:`service_description` builds the SPARQL 1.1 Service Description (§3).
+"""
+
+from __future__ import annotations
+
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import unquote_to_bytes, urljoin
+
+import pyoxigraph as ox
+
+from gcm_kg.rdf import formats
+from gcm_kg.core.negotiation import split_media_type
+from gcm_kg.core.namespaces import DATASET, DCT, FORMATS, GCMO, RDF_TYPE, RDFS, SD, VOID, XSD
+from gcm_kg.sparql.model import Dataset
+from gcm_kg.sparql.lexer import tokens as sparql_tokens
+from gcm_kg.store.base import StoreCounts
+
+ALLOW = "GET, HEAD, POST, OPTIONS"
+QUERY_TYPES = ("application/sparql-query", "application/x-www-form-urlencoded")
+#: Deepest bracket nesting accepted; the engine overflows its stack far beyond this (≈ 5000).
+MAX_NESTING = 256
+#: Most operators and pattern keywords (UNION, OPTIONAL, MINUS, BIND, FILTER, ``+``, ``&&``, ``/``…)
+#: accepted in one query. Long flat chains of them nest as deeply in the engine as brackets do:
+#: measured, its query process overflows its stack at ≈ 3000 MINUS or BIND and ≈ 8000 UNION or ``+``.
+MAX_OPERATORS = 1000
+_OPERATOR_CHARS = "|/^!&+-*=<>"
+_PATTERN_WORDS = ("union", "optional", "minus", "bind", "filter", "graph", "service", "exists", "values")
+
+#: ``format=`` / ``output=`` short names → an Accept header that replaces the request's. Names
+#: that mean different media types for SELECT/ASK and CONSTRUCT/DESCRIBE list both.
+FORMAT_NAMES: dict[str, str] = {
+    "json": "application/sparql-results+json, application/ld+json",
+    "xml": "application/sparql-results+xml, application/rdf+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "ttl": "text/turtle",
+    "turtle": "text/turtle",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "n-triples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+    "rdfxml": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
+    "nq": "application/n-quads",
+    "nquads": "application/n-quads",
+    "n-quads": "application/n-quads",
+    "trig": "application/trig",
+}
+
+#: Media type → its W3C format IRI (http://www.w3.org/ns/formats/), advertised as sd:resultFormat.
+FORMAT_IRIS: dict[str, str] = {
+    "application/sparql-results+json": FORMATS + "SPARQL_Results_JSON",
+    "application/sparql-results+xml": FORMATS + "SPARQL_Results_XML",
+    "text/csv": FORMATS + "SPARQL_Results_CSV",
+    "text/tab-separated-values": FORMATS + "SPARQL_Results_TSV",
+    "text/turtle": FORMATS + "Turtle",
+    "application/n-triples": FORMATS + "N-Triples",
+    "application/ld+json": FORMATS + "JSON-LD",
+    "application/rdf+xml": FORMATS + "RDF_XML",
+    "application/n-quads": FORMATS + "N-Quads",
+    "application/trig": FORMATS + "TriG",
+}
+
+#: Own terms (SD has none for these): the row cap of SELECT results and the query time limit.
+ROW_LIMIT = GCMO + "resultRowLimit"
+TIMEOUT = GCMO + "queryTimeoutSeconds"
+
+
+class ProtocolError(Exception):
+    """A request the Protocol (or the service's policy) refuses; ``status`` is the HTTP status."""
+
+    def __init__(self, status: int, detail: str, *, headers: dict[str, str] | None = None,
+                 title: str | None = None):
+        super().__init__(detail)
+        self.status, self.detail, self.title = status, detail, title
+        self.headers = headers or {}
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """A valid query operation: the query text, the protocol dataset and an Accept override."""
+
+    query: str
+    dataset: Dataset = Dataset()
+    accept_override: str | None = None  # from format= / output=; replaces the Accept header
+
+
+@dataclass(frozen=True)
+class ServiceDescriptionRequest:
+    """A bare GET of the endpoint: answer with the Service Description (or the query page)."""
+
+    accept_override: str | None = None
+
+
+READ_ONLY = ("This SPARQL endpoint is read-only: SPARQL Update (the update operation, "
+             "application/sparql-update, update=, using-graph-uri=, using-named-graph-uri=) "
+             "is not accepted and nothing was changed.")
+UPDATE_PARAMS = ("update", "using-graph-uri", "using-named-graph-uri")
+
+
+def _params(raw: bytes, where: str) -> dict[str, list[str]]:
+    """Decode ``application/x-www-form-urlencoded`` bytes (URL query or body) strictly as UTF-8 (else 400)."""
+    result: dict[str, list[str]] = {}
+    for part in raw.split(b"&"):
+        if not part:
+            continue
+        key, _, value = part.partition(b"=")
+        try:
+            name = unquote_to_bytes(key.replace(b"+", b" ")).decode("utf-8")
+            text = unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ProtocolError(400, f"the {where} is not valid percent-encoded UTF-8: {error}") from None
+        result.setdefault(name, []).append(text)
+    return result
+
+
+def parse_media_type(header: str | None) -> tuple[str | None, dict[str, str]]:
+    """``type/subtype`` (lower case) and parameters of a Content-Type header."""
+    if not header or not header.strip():
+        return None, {}
+    return split_media_type(header)
+
+
+def accept_for_format(value: str) -> str | None:
+    """The Accept header a ``format=``/``output=`` value stands for; None if it names nothing known."""
+    name = value.strip().lower()
+    if name in FORMAT_NAMES:
+        return FORMAT_NAMES[name]
+    if name in FORMAT_IRIS:  # a media type this service writes
+        return name
+    return None
+
+
+def _override(params: dict[str, list[str]]) -> str | None:
+    """The Accept override from ``format=`` / ``output=``.
+
+    Clients repeat the format under several names (SPARQLWrapper sends ``format=tsv&format=
+    text/tab-separated-values&output=tsv``): values naming the same format are fine together,
+    different ones are a 400. Unknown values are ignored (content negotiation then decides), as
+    endpoints are expected to be oblivious to format names they do not know.
+    """
+    known = {accept for value in params.get("format", []) + params.get("output", [])
+             if (accept := accept_for_format(value)) is not None}
+    if len(known) > 1:
+        raise ProtocolError(400, "format= / output= name different formats: " + " vs ".join(sorted(known)))
+    return known.pop() if known else None
+
+
+def _graph_uris(params: dict[str, list[str]], name: str) -> tuple[str, ...]:
+    uris = []
+    for value in params.get(name, []):
+        try:
+            uris.append(ox.NamedNode(value.strip()).value)
+        except ValueError as error:
+            raise ProtocolError(400, f"{name}: {value!r} is not an absolute IRI ({error})") from None
+    return tuple(uris)
+
+
+def parse_request(method: str, query_string: bytes, content_type: str | None, body: bytes) -> \
+        QueryRequest | ServiceDescriptionRequest:
+    """Read one HTTP request as a SPARQL 1.1 Protocol query operation; raises :class:`ProtocolError`."""
+    method = method.upper()
+    if method not in ("GET", "HEAD", "POST"):
+        raise ProtocolError(405, f"{method} is not allowed here: the SPARQL 1.1 Protocol query "
+                                 f"operation uses GET or POST (§2.1)", headers={"Allow": ALLOW})
+    url = _params(query_string, "URL query string")
+    if method in ("GET", "HEAD"):
+        if any(name in url for name in UPDATE_PARAMS):
+            raise ProtocolError(403, READ_ONLY)
+        if body:
+            raise ProtocolError(400, "a GET request carries its query in the URL and must not have a "
+                                     "body (SPARQL 1.1 Protocol §2.1.1); use POST to send a body")
+        if "query" not in url:
+            if set(url) - {"format", "output"}:
+                raise ProtocolError(400, "missing the query parameter: a query request needs exactly one "
+                                         "query= (SPARQL 1.1 Protocol §2.1.2)")
+            return ServiceDescriptionRequest(_override(url))
+        params = url
+    else:
+        media_type, ct_params = parse_media_type(content_type)
+        accept_post = {"Accept-Post": ", ".join(QUERY_TYPES)}
+        if media_type is None:
+            raise ProtocolError(415, "a POST needs a Content-Type: application/sparql-query (the query as "
+                                     "the body) or application/x-www-form-urlencoded (query=…)",
+                                headers=accept_post)
+        charset = ct_params.get("charset")
+        if charset is not None and charset.lower() not in ("utf-8", "utf8"):
+            raise ProtocolError(415, f"charset={charset} is not supported: SPARQL requests are UTF-8",
+                                headers=accept_post)
+        if media_type == "application/sparql-update" or any(name in url for name in UPDATE_PARAMS):
+            raise ProtocolError(403, READ_ONLY)
+        if media_type == "application/x-www-form-urlencoded":
+            form = _params(body, "request body")
+            if any(name in form for name in UPDATE_PARAMS):
+                raise ProtocolError(403, READ_ONLY)
+            for name in ("query",):
+                if name in form and name in url:
+                    raise ProtocolError(400, f"{name}= is given both in the URL and in the body; give it once")
+            params = {key: url.get(key, []) + form.get(key, []) for key in set(url) | set(form)}
+            if "query" not in params:
+                raise ProtocolError(400, "missing the query parameter in the form body (SPARQL 1.1 Protocol §2.1.2)")
+        elif media_type == "application/sparql-query":
+            if "query" in url:
+                raise ProtocolError(400, "query= is given in the URL of a POST whose body is already the "
+                                         "query (application/sparql-query); give it once")
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise ProtocolError(400, f"the request body is not valid UTF-8: {error}") from None
+            params = dict(url, query=[text])
+        else:
+            raise ProtocolError(415, f"{media_type} is not a SPARQL query media type: POST the query as "
+                                     f"application/sparql-query or as a form (application/x-www-form-urlencoded)",
+                                headers=accept_post)
+    queries = params.get("query", [])
+    if len(queries) != 1:
+        raise ProtocolError(400, f"a query request needs exactly one query parameter, got {len(queries)} "
+                                 f"(SPARQL 1.1 Protocol §2.1.2)")
+    dataset = Dataset(_graph_uris(params, "default-graph-uri"), _graph_uris(params, "named-graph-uri"))
+    return QueryRequest(queries[0], dataset, _override(params))
+
+
+# -- query policy --------------------------------------------------------------------------------
+
+
+
+
+
+
+
+def check_query(query: str, *, allow_service: tuple[str, ...] = (), base_iri: str | None = None) -> None:
+    """Refuse what the service's policy forbids before the query runs (raises :class:`ProtocolError`).
+
+    * ``SERVICE`` (federated query) → 403 unless its endpoint IRI is in ``allow_service``
+      (a ``SERVICE ?var`` is refused whenever federation is restricted: its target is unknown);
+    * bracket nesting deeper than :data:`MAX_NESTING` → 400;
+    * more than :data:`MAX_OPERATORS` operators and pattern keywords → 400.
+    """
+    openers = query.count("{") + query.count("(") + query.count("[")
+    lowered = query.lower()
+    if openers <= MAX_NESTING and "service" not in lowered and (len(query) <= MAX_OPERATORS or (
+            sum(map(query.count, _OPERATOR_CHARS)) + sum(map(lowered.count, _PATTERN_WORDS)) <= MAX_OPERATORS)):
+        return  # nothing to check: no SERVICE anywhere, and no count can exceed its raw upper bound
+    depth = max_depth = operators = 0
+    prefixes: dict[str, str] = {}
+    base = base_iri
+    tokens = list(sparql_tokens(query))
+    for index, (kind, text) in enumerate(tokens):
+        if kind == "punct" and text in "{([":
+            depth += 1
+            max_depth = max(max_depth, depth)
+        elif kind == "punct" and text in "})]":
+            depth -= 1
+        elif kind == "punct" and text in _OPERATOR_CHARS:
+            operators += 1
+        elif kind == "word":
+            upper = text.upper()
+            if upper.lower() in _PATTERN_WORDS:
+                operators += 1
+            if upper == "PREFIX" and index + 2 < len(tokens) and tokens[index + 1][0] == "word" \
+                    and tokens[index + 2][0] == "iri":
+                prefixes[tokens[index + 1][1].rstrip(":")] = urljoin(base or "", tokens[index + 2][1])
+            elif upper == "BASE" and index + 1 < len(tokens) and tokens[index + 1][0] == "iri":
+                base = urljoin(base or "", tokens[index + 1][1])
+            elif upper == "SERVICE":
+                target = _service_target(tokens, index + 1, prefixes, base)
+                if target is None or target not in allow_service:
+                    shown = target or "a variable endpoint"
+                    allowed = ", ".join(allow_service) if allow_service else "none"
+                    raise ProtocolError(403, f"SERVICE (federated query) to {shown} is not allowed on "
+                                             f"this endpoint (allowed endpoints: {allowed})")
+    if max_depth > MAX_NESTING:
+        raise ProtocolError(400, f"the query nests brackets {max_depth} deep; at most {MAX_NESTING} "
+                                 f"levels are accepted")
+    if operators > MAX_OPERATORS:
+        raise ProtocolError(400, f"the query has {operators} operators and pattern keywords (UNION, OPTIONAL, "
+                                 f"MINUS, BIND, FILTER, +, &&, / …); at most {MAX_OPERATORS} are accepted")
+
+
+def _service_target(tokens, index, prefixes, base) -> str | None:
+    if index < len(tokens) and tokens[index][0] == "word" and tokens[index][1].upper() == "SILENT":
+        index += 1
+    if index >= len(tokens):
+        return None
+    kind, text = tokens[index]
+    if kind == "iri":
+        return urljoin(base or "", text)
+    if kind == "word" and ":" in text:
+        prefix, _, local = text.partition(":")
+        if prefix in prefixes:
+            return prefixes[prefix] + local
+    return None
+
+
+# -- Service Description -------------------------------------------------------------------------
+
+def service_description(endpoint: str, counts: StoreCounts, *, max_rows: int | None,
+                        timeout: float | None, federation: bool) -> list[ox.Triple]:
+    """SPARQL 1.1 Service Description (§3) of the endpoint at ``endpoint``, as triples."""
+    def nn(iri):
+        return ox.NamedNode(iri)
+
+    def typed(value, datatype):
+        return ox.Literal(str(value), datatype=nn(XSD + datatype))
+
+    service = ox.BlankNode("service")
+    dataset = nn(DATASET)
+    default_graph = ox.BlankNode("defaultGraph")
+    a = nn(RDF_TYPE)
+    triples = [
+        ox.Triple(service, a, nn(SD + "Service")),
+        ox.Triple(service, nn(SD + "endpoint"), nn(endpoint)),
+        ox.Triple(service, nn(SD + "supportedLanguage"), nn(SD + "SPARQL11Query")),
+        ox.Triple(service, nn(SD + "feature"), nn(SD + "UnionDefaultGraph")),
+        ox.Triple(service, nn(SD + "defaultEntailmentRegime"), nn("http://www.w3.org/ns/entailment/Simple")),
+        ox.Triple(service, nn(SD + "defaultDataset"), dataset),
+        ox.Triple(service, nn(DCT + "description"), ox.Literal(
+            "SPARQL 1.1 query endpoint of the GCM knowledge graph (read-only). The default graph is the "
+            "union of all named graphs; relative IRIs in queries resolve against the service base IRI.",
+            language="en")),
+    ]
+    if federation:
+        triples.append(ox.Triple(service, nn(SD + "feature"), nn(SD + "BasicFederatedQuery")))
+    for iri in dict.fromkeys(FORMAT_IRIS.values()):
+        triples.append(ox.Triple(service, nn(SD + "resultFormat"), nn(iri)))
+    if max_rows is not None:
+        triples.append(ox.Triple(service, nn(ROW_LIMIT), typed(max_rows, "integer")))
+    if timeout is not None:
+        triples.append(ox.Triple(service, nn(TIMEOUT), typed(format(Decimal(str(timeout)).normalize(), "f"), "decimal")))
+    triples += [
+        ox.Triple(dataset, a, nn(SD + "Dataset")),
+        ox.Triple(dataset, a, nn(VOID + "Dataset")),
+        ox.Triple(dataset, nn(VOID + "sparqlEndpoint"), nn(endpoint)),
+        ox.Triple(dataset, nn(VOID + "triples"), typed(counts.triples, "integer")),
+        ox.Triple(dataset, nn(RDFS + "seeAlso"), nn(urljoin(endpoint, "/.well-known/void"))),
+        ox.Triple(dataset, nn(SD + "defaultGraph"), default_graph),
+        ox.Triple(default_graph, a, nn(SD + "Graph")),
+        ox.Triple(default_graph, nn(VOID + "triples"), typed(counts.triples, "integer")),
+    ]
+    for number, (name, size) in enumerate(sorted(counts.graphs.items())):
+        named, graph = ox.BlankNode(f"named{number}"), ox.BlankNode(f"graph{number}")
+        triples += [
+            ox.Triple(dataset, nn(SD + "namedGraph"), named),
+            ox.Triple(named, a, nn(SD + "NamedGraph")),
+            ox.Triple(named, nn(SD + "name"), nn(name)),
+            ox.Triple(named, nn(SD + "graph"), graph),
+            ox.Triple(graph, a, nn(SD + "Graph")),
+            ox.Triple(graph, nn(VOID + "triples"), typed(size, "integer")),
+        ]
+    return triples
+
+
+SD_PREFIXES = {"sd": SD, "void": VOID, "formats": FORMATS, "rdfs": RDFS, "dct": DCT, "xsd": XSD,
+               "gcmo": GCMO}
+
+
+def serialize_graph(triples: list[ox.Triple], media_type: str) -> bytes:
+    """Serialise triples with pyoxigraph's writer for one of :data:`formats.GRAPH_FORMATS`."""
+    rdf_format = formats.GRAPH_FORMATS[media_type]
+    if rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+        return ox.serialize((ox.Quad(t.subject, t.predicate, t.object) for t in triples), format=rdf_format)
+    prefixes = SD_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    return ox.serialize(triples, format=rdf_format, prefixes=prefixes)
+
+
+@dataclass
+class ErrorInfo:
+    """Where a parser message points (line/column), when it says so."""
+
+    line: int | None = None
+    column: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def error_position(message: str) -> ErrorInfo:
+    """Line and column from a pyoxigraph message such as ``error at 1:20: expected …``."""
+    import re
+
+    match = re.search(r"\bat (\d+):(\d+)", message)
+    if not match:
+        return ErrorInfo()
+    return ErrorInfo(int(match.group(1)), int(match.group(2)))

@@ -1,0 +1,33 @@
+"""The Flask application factory.
+
+``create_app(settings, store)`` wires the views (one module per area under :mod:`gcm_kg.web.views`)
+to one store and one :class:`~gcm_kg.core.settings.Settings`. Views stay thin: they read the
+request, call plain functions of :mod:`gcm_kg.services`, and let exceptions reach the one error
+table of :mod:`gcm_kg.web.errors`.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from gcm_kg.core.settings import Settings
+from gcm_kg.store.base import GraphStore
+from gcm_kg.store.factory import open_store
+from gcm_kg.web import errors
+from gcm_kg.web.views import api as api_views
+from gcm_kg.web.views import linked_data as linked_data_views
+from gcm_kg.web.views import ops as ops_views
+from gcm_kg.web.views import protocol as protocol_views
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> Flask:
+    """A ready WSGI app over ``store`` (default: :func:`~gcm_kg.store.factory.open_store` of ``settings``)."""
+    settings = settings or Settings()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.extensions["gcm_kg.settings"] = settings
+    app.extensions["gcm_kg.store"] = store if store is not None else open_store(settings)
+    for views in (protocol_views, linked_data_views, api_views, ops_views):
+        views.register(app)
+    errors.register(app)
+    return app

@@ -1,0 +1,130 @@
+"""The query page people get from ``GET /sparql`` in a browser.
+
+:func:`query_page` renders ``templates/query/page.html``: an editor with SPARQL highlighting
+(``static/query.js``, a small self-written tokenizer, no third-party code), the service's prefixes
+pre-filled, the canned queries of ``/api/queries`` as examples, results as a table, downloads and
+shareable links. Everything it needs is served by this package, so it works without internet.
+
+The page is prefilled from the request's ``query`` parameter, so ``/sparql?query=…`` is a
+shareable link. The rule for ``/sparql`` (implemented by the protocol view): a ``GET`` whose
+Accept prefers HTML over every result format gets this page, also when it carries ``query=``,
+unless it names a result format with ``format=``/``output=``; programs, which do not rank HTML
+first, get results as the SPARQL 1.1 Protocol says. The page itself runs queries by POSTing
+``application/sparql-query`` with an explicit Accept.
+
+``default-graph-uri`` and ``named-graph-uri`` in the page's URL are kept: the page sends them
+with every query it runs (SPARQL 1.1 Protocol §2.1.4) and puts them in the links it makes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Response, current_app, request
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from gcm_kg.core.namespaces import BASE, PREFIXES
+
+_HERE = Path(__file__).parent
+STATIC = _HERE / "static"
+_env = Environment(loader=FileSystemLoader(str(_HERE / "templates" / "query")),
+                   autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+
+#: Prefixes written at the top of a new query, most useful first (all of PREFIXES are known to
+#: the editor's "add missing prefixes" action).
+DEFAULT_PREFIXES = ("gcm", "gcmo", "rdf", "rdfs", "skos", "schema", "dct", "xsd")
+
+DEFAULT_BODY = """\
+# Which kinds of things does the graph hold, and how many of each?
+SELECT ?class (COUNT(?thing) AS ?things)
+WHERE {
+  ?thing a ?class .
+}
+GROUP BY ?class
+ORDER BY DESC(?things)
+LIMIT 25
+"""
+
+#: Content Security Policy of the page: everything from this origin, nothing inline.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
+
+YASGUI_URL = "https://yasgui.triply.cc/"
+
+
+def prefix_block(names=DEFAULT_PREFIXES) -> str:
+    width = max(len(n) for n in names) + 1
+    return "".join(f"PREFIX {(n + ':').ljust(width)} <{PREFIXES[n]}>\n" for n in names)
+
+
+def default_query() -> str:
+    return prefix_block() + "\n" + DEFAULT_BODY
+
+
+@lru_cache(maxsize=None)
+def _asset_version(name: str) -> str:
+    """A short content hash, appended to asset URLs so that browsers never run a stale script."""
+    try:
+        return hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
+    except OSError:
+        return "0"
+
+
+def _static_url(name: str) -> str:
+    return f"{request.script_root}/static/{name}?v={_asset_version(name)}"
+
+
+def _serves_path(path: str) -> bool:
+    try:
+        current_app.url_map.bind("localhost").match(path, method="GET")
+        return True
+    except Exception:  # noqa: BLE001 — NotFound, MethodNotAllowed or a redirect: not served as is
+        return False
+
+
+def page_config() -> dict:
+    """What the page script needs, embedded in the page as JSON (not executed: CSP-safe)."""
+    settings = current_app.extensions.get("gcm_kg.settings")
+    base = getattr(settings, "base_uri", BASE) or BASE
+    root = request.script_root
+    dataset = [(k, v) for k in ("default-graph-uri", "named-graph-uri") for v in request.args.getlist(k)]
+    return {
+        "endpoint": root + request.path,
+        "publicEndpoint": getattr(settings, "public_url", None) or request.base_url,
+        "examples": root + "/api/queries",
+        "prefixes": PREFIXES,
+        "base": base,
+        # IRIs under the base are dereferenced by this server at the same path (linked data).
+        "localBase": root + "/" if _serves_path("/id/") or _serves_path("/id/x") else None,
+        "maxRows": getattr(settings, "max_rows", None),
+        "timeout": getattr(settings, "timeout", None),
+        "dataset": dataset,
+        "yasgui": YASGUI_URL,
+        "defaultQuery": default_query(),
+    }
+
+
+def query_page() -> Response:
+    """The query page, prefilled from ``?query=`` (or with the default query)."""
+    query = request.args.get("query")
+    config = page_config()
+    html = _env.get_template("page.html").render(
+        query=query if query is not None else default_query(),
+        config_json=json.dumps(config, ensure_ascii=False).replace("<", "\\u003c").replace(
+            ">", "\\u003e").replace("&", "\\u0026"),
+        config=config,
+        css=_static_url("query.css"),
+        js=_static_url("query.js"),
+        home=request.script_root + "/",
+        api=config["examples"],
+        prefixes=PREFIXES,
+    )
+    response = Response(html, content_type="text/html; charset=utf-8")
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Cache-Control"] = "no-cache"
+    return response

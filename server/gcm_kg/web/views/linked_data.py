@@ -1,0 +1,395 @@
+"""Linked-data views: thing URIs (303), documents, HTML pages, ontology, shapes, VoID, dumps.
+
+Thin Flask layer over :mod:`gcm_kg.services.linked_data`, :mod:`gcm_kg.web.pages`,
+:mod:`gcm_kg.web.vocab_pages`, :mod:`gcm_kg.services.dataset_description` and :mod:`gcm_kg.web.views.validate`.
+
+URL layout (``{base}`` is ``Settings.base_uri``, by default ``https://w3id.org/gcm-kg/``):
+
+========================================  =======================================================
+``/id/{kind}/{key}``                      the thing ``{base}id/{kind}/{key}``: 303 to a document
+``/doc/{kind}/{key}[.ttl|.jsonld|…]``     its description (negotiated without an extension)
+``/list/{kind}``                          HTML list of the things of a kind
+``/ontology[/0.1.0]``                     the ontology: 303 to ``/ontology.{ext}``
+``/shapes[/{name}]``                      the SHACL shapes: 303 to ``/shapes.{ext}``
+``/.well-known/void``                     VoID + DCAT description of the dataset
+``/download/gcm-kg.{nt,ttl,jsonld,nq}``   dumps (``.gz`` too, or gzip by Accept-Encoding)
+``/validate``                             SHACL validation of posted RDF
+``/sitemap.xml``, ``/robots.txt``
+========================================  =======================================================
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from html import escape
+from urllib.parse import quote
+
+from flask import Blueprint, Response, redirect, request
+
+from gcm_kg.services import dataset_description as dd
+from gcm_kg.rdf import export
+from gcm_kg.web import pages as html_pages
+from gcm_kg.services import linked_data as ld
+from gcm_kg.web.context import get_settings, get_store
+from gcm_kg.rdf.formats import content_type
+from gcm_kg.web.problems import problem_response
+
+bp = Blueprint("linked_data", __name__)
+
+_CACHE_MAX = 4096
+_cache: dict = {}
+_cache_lock = threading.Lock()
+
+
+def register(app) -> None:
+    app.register_blueprint(bp)
+
+
+def _cached(key, make):
+    """Documents are pure functions of the read-only store: compute each once per process."""
+    key = (id(get_store()),) + key
+    with _cache_lock:
+        if key in _cache:
+            return _cache[key]
+    value = make()
+    with _cache_lock:
+        if len(_cache) >= _CACHE_MAX:
+            _cache.clear()
+        _cache[key] = value
+    return value
+
+
+def _site() -> str:
+    return dd.site_root(get_settings())
+
+
+def _lang() -> str:
+    return html_pages.choose_language(request.accept_languages if request.headers.get("Accept-Language") else None)
+
+
+def _see_other(location: str, *, vary: str = "Accept") -> Response:
+    response = redirect(location, code=303)
+    response.headers["Vary"] = vary
+    response.set_data(f"See {location}\n")
+    response.mimetype = "text/plain"
+    return response
+
+
+def _document(body: bytes | str, ext: str, *, negotiated: bool, url_for_ext, html: bool = False) -> Response:
+    """A document response with the headers every linked-data document carries."""
+    fmt = ld.DOC_FORMATS[ext]
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    response = Response(data, status=200, content_type=content_type(fmt.media_type))
+    vary = (["Accept"] if negotiated else []) + (["Accept-Language"] if html else [])
+    if vary:
+        response.headers["Vary"] = ", ".join(vary)
+    if negotiated:
+        response.headers["Content-Location"] = url_for_ext(ext)
+    response.headers["Link"] = ld.alternate_links(url_for_ext, ext)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.set_etag(hashlib.sha256(data).hexdigest()[:32])
+    return response.make_conditional(request)
+
+
+def _pick_extension(ext: str | None) -> tuple[str | None, bool, Response | None]:
+    """(extension, negotiated, error): the path's extension, else ``format=``, else Accept."""
+    if ext:
+        return ext, False, None
+    param = request.args.get("format")
+    if param:
+        chosen = ld.extension_for_format_param(param)
+        if chosen is None:
+            return None, False, problem_response(
+                400, f"unknown format {param!r}; use one of: {', '.join(ld.format_names())}",
+                request.headers.get("Accept"))
+        return chosen, False, None
+    return ld.choose_extension(request.headers.get("Accept"))[0], True, None
+
+
+def _not_found(iri: str) -> Response:
+    accept = request.headers.get("Accept")
+    if _prefers_html(accept):
+        settings = get_settings()
+        body = html_pages.not_found_html(get_store(), settings.base_uri, iri, _lang())
+        response = Response(body, status=404, content_type="text/html; charset=utf-8")
+        response.headers["Vary"] = "Accept"
+        return response
+    return problem_response(404, f"this graph says nothing about <{iri}>", accept, instance=request.path)
+
+
+def _prefers_html(accept: str | None) -> bool:
+    return ld.choose_extension(accept)[0] == "html"
+
+
+# -- things and their documents ---------------------------------------------------------------------
+
+@bp.get("/id/")
+def id_root():
+    return _see_other("/", vary="Accept")
+
+
+@bp.get("/id/<path:key>")
+def thing(key: str):
+    settings, store = get_settings(), get_store()
+    if key.endswith("/"):  # /id/objective/ : the list of objectives
+        kind = key.strip("/")
+        return _see_other(f"/list/{quote(kind)}")
+    iri = ld.thing_iri(settings.base_uri, key)
+    if not ld.exists(store, iri):
+        return _not_found(iri)
+    ext, _, error = _pick_extension(None)
+    if error:
+        return error
+    return _see_other(ld.doc_path(key, ext))
+
+
+@bp.get("/doc/<path:key>")
+def document(key: str):
+    settings, store = get_settings(), get_store()
+    stem, ext = ld.split_extension(key)
+    iri = ld.thing_iri(settings.base_uri, stem)
+    if not ld.exists(store, iri):
+        if ext is None or not ld.exists(store, ld.thing_iri(settings.base_uri, key)):
+            return _not_found(iri)
+        stem, ext = key, None  # a key that happens to end like an extension
+        iri = ld.thing_iri(settings.base_uri, key)
+    ext, negotiated, error = _pick_extension(ext)
+    if error:
+        return error
+
+    def url_for_ext(e: str) -> str:
+        return ld.doc_path(stem, e)
+
+    if ext == "html":
+        lang = _lang()
+        body = _cached(("html", iri, lang), lambda: html_pages.entity_html(
+            store, settings.base_uri, iri, lang, url_for_ext, canonical=url_for_ext("html")))
+        return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext, html=True)
+    doc_url = _site() + ld.doc_path(stem).lstrip("/")
+    body = _cached(("rdf", iri, ext, doc_url), lambda: ld.serialize(
+        _cached(("description", iri, doc_url), lambda: ld.description(store, iri, doc_url)), ext,
+        id_namespace=settings.base_uri + "id/"))
+    return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext)
+
+
+@bp.get("/list/<kind>")
+def list_page(kind: str):
+    settings, store = get_settings(), get_store()
+    lang = _lang()
+    if kind not in html_pages.kind_counts(store, settings.base_uri):
+        return problem_response(404, f"no things of kind {kind!r} here", request.headers.get("Accept"))
+    body = _cached(("list", kind, lang), lambda: html_pages.list_html(store, settings.base_uri, kind, lang))
+    response = Response(body, content_type="text/html; charset=utf-8")
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@bp.get("/")
+def landing():
+    settings, store = get_settings(), get_store()
+    lang = _lang()
+    site = _site()
+
+    def make():
+        pub = dd.publication(store)
+        info = dd.summary(store, settings)
+        if info["iri"]:
+            info["href"] = ld.path_for_iri(settings.base_uri, info["iri"]) or info["iri"]
+        example = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+                   "PREFIX gcmo: <https://w3id.org/gcm-kg/ontology#>\n"
+                   "SELECT ?objective ?title ?theme ?themeLabel WHERE {\n"
+                   "  ?objective a gcmo:Objective ; skos:prefLabel ?title .\n"
+                   "  OPTIONAL { ?theme skos:relatedMatch ?objective ; skos:prefLabel ?themeLabel .\n"
+                   "             FILTER(LANG(?themeLabel) = \"en\") }\n"
+                   "} ORDER BY ?objective")
+        return html_pages.landing_html(store, settings.base_uri, lang, counts=store.counts(), dataset=info,
+                                       dumps=pub.dumps(site), example_query=example)
+
+    body = _cached(("landing", lang, site), make)
+    response = Response(body, content_type="text/html; charset=utf-8")
+    response.headers["Vary"] = "Accept-Language"
+    response.headers["Link"] = '</.well-known/void>; rel="describedby"; type="text/turtle", </sparql>; rel="service"'
+    return response
+
+
+# -- dataset description ----------------------------------------------------------------------------
+
+@bp.get("/.well-known/void")
+def void():
+    settings, store = get_settings(), get_store()
+    ext, negotiated, error = _pick_extension(None)
+    if error:
+        return error
+    site = _site()
+    triples = _cached(("void", site), lambda: dd.void_triples(store, settings, site))
+
+    def url_for_ext(e: str) -> str:
+        return f"/.well-known/void?format={e}"
+
+    if ext == "html":
+        from gcm_kg.web import vocab_pages
+
+        body = vocab_pages.void_html(store, settings, triples, _lang(), url_for_ext)
+        return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext, html=True)
+    fmt = ld.DOC_FORMATS[ext].rdf_format
+    import pyoxigraph as ox
+
+    body = _cached(("void-doc", site, ext), lambda: ox.serialize(
+        triples, format=fmt, prefixes=dd.VOID_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None))
+    return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext)
+
+
+# -- dumps ------------------------------------------------------------------------------------------
+
+@bp.get("/download/")
+def downloads():
+    lines = [f'<li><a href="{escape(d["href"])}">{escape(d["name"])}</a> ({escape(d["label"])}, {d["size"]}, '
+             f'sha256 <code>{d["sha256"]}</code>) · <a href="{escape(d["href"])}.gz">.gz</a></li>'
+             for d in dd.publication(get_store()).dumps(_site())]
+    body = ("<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Downloads · gcm-kg</title></head>"
+            "<body><h1>gcm-kg dumps</h1><p>The whole graph (ontology, data and shapes). Checksums are also "
+            "in the <a href=\"/.well-known/void\">DCAT description</a>.</p><ul>" + "".join(lines) + "</ul></body></html>")
+    return Response(body, content_type="text/html; charset=utf-8")
+
+
+@bp.get("/download/<name>")
+def download(name: str):
+    gz = name.endswith(".gz")
+    base = name[:-3] if gz else name
+    stem, _, ext = base.rpartition(".")
+    if stem != export.DUMP_NAME or ext not in export.DUMP_FORMATS:
+        return problem_response(404, f"no dump named {name!r}; see /download/", request.headers.get("Accept"))
+    pub = dd.publication(get_store())
+    spec = export.DUMP_FORMATS[ext]
+    if gz:
+        data = pub.dump_gz(ext)
+        response = Response(data, content_type="application/gzip")
+    else:
+        wants_gzip = "gzip" in request.accept_encodings and request.accept_encodings["gzip"] > 0
+        data = pub.dump_gz(ext) if wants_gzip else pub.dump(ext)
+        response = Response(data, content_type=content_type(spec.media_type))
+        response.headers["Vary"] = "Accept-Encoding"
+        if wants_gzip:
+            response.headers["Content-Encoding"] = "gzip"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.set_etag(export.sha256(data)[:32] + ("-gz" if gz or response.headers.get("Content-Encoding") else ""))
+    return response.make_conditional(request)
+
+
+# -- sitemap and robots -----------------------------------------------------------------------------
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    settings, store = get_settings(), get_store()
+    site = _site().rstrip("/")
+
+    def make():
+        urls = [site + "/", site + "/ontology.html", site + "/shapes.html"]
+        urls += [f"{site}/list/{kind}" for kind in sorted(html_pages.kind_counts(store, settings.base_uri))]
+        prefix = settings.base_uri + "id/"
+        urls += [site + ld.doc_path(iri[len(prefix):], "html") for iri in ld.minted_subjects(store, settings.base_uri)]
+        body = ['<?xml version="1.0" encoding="UTF-8"?>',
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        body += [f"<url><loc>{escape(u)}</loc></url>" for u in urls]
+        body.append("</urlset>\n")
+        return "\n".join(body)
+
+    return Response(_cached(("sitemap", site), make), content_type="application/xml; charset=utf-8")
+
+
+@bp.get("/robots.txt")
+def robots():
+    site = _site().rstrip("/")
+    body = ("User-agent: *\n"
+            "Allow: /\n"
+            "# Query results and validation are computed per request: please do not crawl them.\n"
+            "Disallow: /sparql\n"
+            "Disallow: /validate\n"
+            f"Sitemap: {site}/sitemap.xml\n")
+    return Response(body, content_type="text/plain; charset=utf-8")
+
+
+# -- ontology and shapes ----------------------------------------------------------------------------
+
+def _vocab(kind: str, ext: str | None):
+    from gcm_kg.web import vocab_pages
+
+    settings, store = get_settings(), get_store()
+    ext, negotiated, error = _pick_extension(ext)
+    if error:
+        return error
+
+    def url_for_ext(e: str) -> str:
+        return f"/{kind}.{e}"
+
+    if ext == "html":
+        lang = _lang()
+        body = _cached((kind, "html", lang), lambda: vocab_pages.html(kind, store, settings, lang, url_for_ext))
+        return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext, html=True)
+    doc_url = _site() + f"{kind}.{ext}"  # /{kind} itself is the 303 alias of the vocabulary's IRI
+    body = _cached((kind, ext, doc_url), lambda: ld.serialize(vocab_pages.triples(kind, store, settings, doc_url), ext,
+                                        id_namespace=settings.base_uri + "id/"))
+    return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext)
+
+
+def _vocab_redirect(kind: str, fragment: str = ""):
+    ext, _, error = _pick_extension(None)
+    if error:
+        return error
+    return _see_other(f"/{kind}.{ext}" + (fragment if ext == "html" else ""))
+
+
+@bp.get("/ontology")
+def ontology():
+    return _vocab_redirect("ontology")
+
+
+@bp.get("/ontology/<path:rest>")
+def ontology_version(rest: str):
+    """The version IRI and the alignment modules (all in the ontology graph) lead to the ontology."""
+    from gcm_kg.web import vocab_pages
+
+    iri = get_settings().base_uri + "ontology/" + rest
+    if not ld.is_iri(iri) or not vocab_pages.is_ontology_iri(get_store(), iri):
+        return _not_found(iri)
+    return _vocab_redirect("ontology")
+
+
+@bp.get("/ontology.<ext>")
+def ontology_document(ext: str):
+    if ext not in ld.DOC_FORMATS:
+        return _not_found(request.path)
+    return _vocab("ontology", ext)
+
+
+@bp.get("/shapes")
+def shapes():
+    return _vocab_redirect("shapes")
+
+
+@bp.get("/shapes/<name>")
+def shape(name: str):
+    from gcm_kg.web import vocab_pages
+
+    iri = get_settings().base_uri + "shapes/" + name
+    if not ld.is_iri(iri) or not vocab_pages.is_shape_iri(get_store(), iri):
+        return _not_found(iri)
+    return _vocab_redirect("shapes", "#" + name)
+
+
+@bp.get("/shapes.<ext>")
+def shapes_document(ext: str):
+    if ext not in ld.DOC_FORMATS:
+        return _not_found(request.path)
+    return _vocab("shapes", ext)
+
+
+# -- validation -------------------------------------------------------------------------------------
+
+@bp.route("/validate", methods=["GET", "POST"])
+def validate():
+    from gcm_kg.web.views import validate as validate_service
+
+    return validate_service.handle(request, get_settings(), _lang())

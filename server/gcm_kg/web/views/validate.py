@@ -1,0 +1,139 @@
+"""``POST /validate``: a partner posts RDF and gets the SHACL report against the gcm-kg shapes.
+
+The engine is :func:`gcm_kg.services.validation.validate`, the one ``gcm-kg validate`` uses, with the
+shipped ontology and data as reference (so posted data may point at our objectives and themes).
+
+* Input: the request body in Turtle, JSON-LD, N-Triples, N-Quads, TriG or RDF/XML, chosen by
+  ``Content-Type``; or an HTML form (``data`` and ``format`` fields) from ``GET /validate``.
+* Output by ``Accept``: the W3C SHACL validation report in Turtle (default), the JSON report of
+  :func:`gcm_kg.services.validation.format_json`, plain text, or an HTML page. Status 200 whether or not
+  the data conform; ``conforms`` is in every format.
+* Errors: 413 beyond ``Settings.max_body_bytes``; 415 for a media type we cannot parse; 400 for
+  unparsable input, with the parser's ``line`` and ``column`` (problem+json members too).
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Response
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from gcm_kg.rdf import rdfio
+from gcm_kg.core.negotiation import negotiate
+from gcm_kg.web.pages import Chrome, render
+from gcm_kg.web.problems import problem_response
+
+#: Media types accepted as input, and the parser used for each.
+INPUT_FORMATS: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/xml": ox.RdfFormat.RDF_XML,
+    "text/xml": ox.RdfFormat.RDF_XML,
+}
+#: Names of the form's ``format`` field.
+FORM_FORMATS = {"turtle": "text/turtle", "jsonld": "application/ld+json", "ntriples": "application/n-triples",
+                "rdfxml": "application/rdf+xml"}
+OUTPUT_TYPES = ["text/turtle", "application/json", "text/html", "text/plain"]
+#: The base IRI relative IRIs in posted data resolve against.
+INPUT_BASE = "https://w3id.org/gcm-kg/validate/input/"
+
+
+class BadInput(Exception):
+    def __init__(self, status: int, detail: str, **extra):
+        self.status, self.detail, self.extra = status, detail, extra
+        super().__init__(detail)
+
+
+def parse(data: bytes, media_type: str):
+    """Posted bytes → rdflib graph, by :func:`gcm_kg.services.validation.parse_graph` (pyoxigraph first, so
+    errors carry line and column)."""
+    from gcm_kg.services import validation
+
+    fmt = INPUT_FORMATS.get(media_type)
+    if fmt is None:
+        raise BadInput(415, f"cannot read {media_type or 'a body without Content-Type'}; "
+                            f"send one of: {', '.join(INPUT_FORMATS)}")
+    try:
+        return validation.parse_graph(data, fmt, name="request body", base_iri=INPUT_BASE)
+    except rdfio.RdfFileError as error:
+        where = f"line {error.line}, column {error.column}: " if error.line is not None else ""
+        raise BadInput(400, f"the {media_type} body does not parse: {where}{error.message}",
+                       line=error.line, column=error.column) from None
+
+
+def validate_bytes(data: bytes, media_type: str):
+    from gcm_kg.services import validation
+
+    return validation.validate(parse(data, media_type))
+
+
+def handle(request, settings, lang: str) -> Response:
+    accept = request.headers.get("Accept")
+    if request.method == "GET":
+        return _html(render("validate.html", Chrome(lang, "Validate"), result=None, data="", fmt="turtle"))
+    limit = settings.extra.get("validate_max_bytes", settings.max_body_bytes)
+    form = request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+    try:
+        if request.content_length is not None and request.content_length > limit:
+            raise BadInput(413, f"the body is {request.content_length} bytes; the limit is {limit} bytes")
+        try:
+            if form:
+                data = request.form.get("data", "").encode("utf-8")
+                media_type = FORM_FORMATS.get(request.form.get("format", "turtle"), "text/turtle")
+            else:
+                data = request.get_data(cache=False)
+                media_type = request.mimetype
+        except RequestEntityTooLarge:
+            raise BadInput(413, f"the body is larger than the limit of {limit} bytes") from None
+        if len(data) > limit:
+            raise BadInput(413, f"the body is {len(data)} bytes; the limit is {limit} bytes")
+        if not data.strip():
+            raise BadInput(400, "the body is empty: post the RDF to validate")
+        result = validate_bytes(data, media_type)
+    except BadInput as error:
+        if form or negotiate(accept, OUTPUT_TYPES) == "text/html" and not negotiate(accept, ["application/json"]):
+            page = render("validate.html", Chrome(lang, "Validate"), result=None, error=error,
+                          data=request.form.get("data", "") if form else "", fmt=request.form.get("format", "turtle") if form else "turtle")
+            return _html(page, error.status)
+        return problem_response(error.status, error.detail, accept, **error.extra)
+    return report_response(result, accept if not form else "text/html", lang,
+                           data.decode("utf-8", "replace") if form else None,
+                           request.form.get("format", "turtle") if form else "turtle")
+
+
+def report_response(result, accept: str | None, lang: str, data: str | None = None, fmt: str = "turtle") -> Response:
+    from gcm_kg.services import validation
+
+    chosen = negotiate(accept, OUTPUT_TYPES)
+    if chosen is None:
+        return problem_response(406, f"the report is available as: {', '.join(OUTPUT_TYPES)}", accept)
+    if chosen == "text/turtle":
+        body, ctype = validation.format_turtle(result), "text/turtle; charset=utf-8"
+    elif chosen == "application/json":
+        body, ctype = validation.format_json(result), "application/json"
+    elif chosen == "text/plain":
+        body, ctype = validation.format_text(result), "text/plain; charset=utf-8"
+    else:
+        rows = [{"severity": r.severity_name, "focus": validation.compact(r.focus_node),
+                 "path": validation.compact(r.path) if r.path is not None else "",
+                 "value": validation.compact(r.value) if r.value is not None else "",
+                 "message": r.message, "shape": validation.compact(r.source_shape),
+                 "anchor": str(r.source_shape).rsplit("/", 1)[-1] if r.source_shape is not None else ""}
+                for r in result.results]
+        body = render("validate.html", Chrome(lang, "Validate"), result=result, rows=rows,
+                      summary=validation.summary(result), data=data or "", fmt=fmt)
+        ctype = "text/html; charset=utf-8"
+    response = Response(body, content_type=ctype)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _html(body: str, status: int = 200) -> Response:
+    return Response(body, status=status, content_type="text/html; charset=utf-8")
