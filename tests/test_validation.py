@@ -174,8 +174,8 @@ def test_validated_graph_is_not_modified(tmp_path):
 @pytest.fixture(scope="module")
 def mixed_result() -> ValidationResult:
     """Violations on two nodes and a warning on a third."""
-    paths = [FIXTURES / "S03-question-invalid-02.ttl", FIXTURES / "S05-work-invalid-01.ttl",
-             FIXTURES / "S08-event-invalid-01.ttl"]
+    paths = [FIXTURES / "S03-question-invalid-untagged-text-objective-as-subject.ttl", FIXTURES / "S05-work-invalid-video-without-publisher-and-language.ttl",
+             FIXTURES / "S08-event-invalid-ends-before-start.ttl"]
     shapes = [f"https://w3id.org/gcm-kg/shapes/{i}" for i in ("S03-question", "S05-work", "S08-event")]
     return validate(load_graph(paths), reference=None, use_shapes=shapes)
 
@@ -271,7 +271,7 @@ def test_cli_violations_exit_1_and_formats_parse(tmp_path):
 
 
 def test_cli_warnings_only_exit_0():
-    proc = run(FIXTURES / "S05-work-invalid-01.ttl")
+    proc = run(FIXTURES / "S05-work-invalid-video-without-publisher-and-language.ttl")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "2 warnings" in proc.stdout.splitlines()[0]
 

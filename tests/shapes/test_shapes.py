@@ -1,7 +1,8 @@
 """Data-driven tests of the shipped SHACL shapes, in the style of the W3C SHACL test suite.
 
 For every named shape ``gcmsh:{ID}`` there is ``fixtures/{ID}-valid.ttl`` (no result from that
-shape) and at least one ``fixtures/{ID}-invalid-NN.ttl`` whose leading comment lines declare the
+shape) and at least one ``fixtures/{ID}-invalid-{what}.ttl``, named for the case it shows
+(``S03-question-invalid-missing-text.ttl``), whose leading comment lines declare the
 expected results, one per line::
 
     # expect: <severity> <source shape> <constraint component> <path or -> [<focus node>]
@@ -28,7 +29,7 @@ from gcm_kg.core.namespaces import PREFIXES, SHAPES, SHAPES_NS
 from gcm_kg.services.validation import compact, load_graph, validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
-FIXTURE_NAME = re.compile(r"^(?P<shape>S\d\d-[a-z0-9-]+?)-(?P<kind>valid|invalid-\d\d)\.ttl$")
+FIXTURE_NAME = re.compile(r"^(?P<shape>S\d\d-[a-z0-9-]+?)-(?P<kind>valid|invalid-(?P<case>[a-z0-9]+(?:-[a-z0-9]+)*))\.ttl$")
 EXPECT = re.compile(r"^#\s*expect:\s*(.+?)\s*$")
 
 
@@ -90,7 +91,7 @@ def test_every_shape_has_a_valid_and_an_invalid_fixture():
     ids = set(shape_ids())
     names = {p.name for p in FIXTURES.glob("*.ttl")}
     missing = [i for i in sorted(ids)
-               if f"{i}-valid.ttl" not in names or f"{i}-invalid-01.ttl" not in names]
+               if f"{i}-valid.ttl" not in names or not any(n.startswith(f"{i}-invalid-") for n in names)]
     assert not missing, f"shapes without a valid/invalid fixture pair: {missing}"
 
 
@@ -99,6 +100,8 @@ def test_every_fixture_belongs_to_a_shape():
     for path in FIXTURES.iterdir():
         m = FIXTURE_NAME.match(path.name)
         assert m, f"unexpected file in fixtures/: {path.name}"
+        assert m["case"] is None or not m["case"].isdigit(), \
+            f"{path.name}: name an invalid fixture for the case it shows, not by number"
         assert m["shape"] in ids, f"{path.name}: no shape gcmsh:{m['shape']}"
 
 
@@ -141,7 +144,7 @@ def test_invalid_fixture(path, shapes, ontology):
 
 def test_subclass_targeting_needs_the_ontology(shapes):
     """Without the ontology a node typed only gcmo:Opportunity is not a schema:Claim."""
-    path = FIXTURES / "S04-statement-invalid-02.ttl"
+    path = FIXTURES / "S04-statement-invalid-subclass-target-spanish-text.ttl"
     data = load_graph([path])
     without = validate(data, shapes, ontology=rdflib.Graph(), reference=None,
                        use_shapes=[SHAPES_NS + "S04-statement"])
