@@ -1,4 +1,5 @@
-"""A real gcm-kg server on 127.0.0.1 (werkzeug, in a thread) for the linked-data tests."""
+"""A real gcm-kg server on 127.0.0.1 (werkzeug, in a thread) for the linked-data tests, over the
+shipped graph on each kind of store (:mod:`tests.support.backends`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from gcm_kg.core.namespaces import ID
 from gcm_kg.core.settings import Settings
 from gcm_kg.store.embedded import EmbeddedStore
 
-from ..live_server import LiveServer
+from ..support.backends import backend_params, open_backend
+from ..support.live_server import LiveServer
 
 
 def minted_subjects() -> list[str]:
@@ -27,9 +29,16 @@ def minted_subjects() -> list[str]:
     return sorted(subjects)
 
 
+@pytest.fixture(scope="session", params=backend_params())
+def backend_kind(request) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def ld_store() -> EmbeddedStore:
-    return EmbeddedStore.in_memory()
+def ld_store(backend_kind):
+    opened = open_backend(backend_kind, EmbeddedStore.in_memory().store, timeout=30.0, max_rows=Settings().max_rows)
+    yield opened.store
+    opened.close()
 
 
 @pytest.fixture(scope="session")

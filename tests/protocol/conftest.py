@@ -1,9 +1,12 @@
-"""A real SPARQL endpoint on 127.0.0.1 for the protocol tests.
+"""A real SPARQL endpoint on 127.0.0.1 for the protocol tests, on every kind of store.
 
-The store holds the W3C protocol suite's three one-triple graphs (``tests/protocol/fixtures``) as
+The dataset holds the W3C protocol suite's three one-triple graphs (``tests/protocol/fixtures``) as
 named graphs, plus a generated graph of 300 triples that makes a 4-way self-join run for hours.
-Queries go through the :class:`~gcm_kg.store.executor.ProcessExecutor` with a 1 s time limit and a
-50-row cap, exactly as under ``gcm-kg serve``; the HTTP server is werkzeug's threaded server.
+It is served on each backend of :mod:`tests.support.backends` in turn — the embedded store, the
+:class:`~gcm_kg.store.executor.ProcessExecutor` (exactly as under ``gcm-kg serve``) and a
+:class:`~gcm_kg.store.remote.RemoteStore` in front of ``oxigraph serve`` — with a 1 s time limit
+and a 50-row cap; the HTTP server is werkzeug's threaded server. Answers that differ by design
+come from ``failure_status`` and ``timeout_status``.
 """
 
 from __future__ import annotations
@@ -14,12 +17,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from gcm_kg.web.app import create_app
-from gcm_kg.store.executor import ProcessExecutor
 from gcm_kg.core.settings import Settings
-from gcm_kg.store.embedded import EmbeddedStore
+from gcm_kg.web.app import create_app
 
-from ..live_server import LiveServer
+from ..support.backends import FAILURE_STATUS, TIMEOUT_STATUS, backend_params, open_backend
+from ..support.live_server import LiveServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DATA_GRAPH = "http://kasei.us/2009/09/sparql/data/data{}.rdf"
@@ -50,11 +52,17 @@ def protocol_store() -> ox.Store:
     return store
 
 
+@pytest.fixture(scope="session", params=backend_params())
+def backend_kind(request) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def executor():
-    executor = ProcessExecutor(EmbeddedStore(protocol_store()), timeout=TIMEOUT, max_rows=MAX_ROWS, concurrency=4)
-    yield executor
-    executor.close()
+def backend(backend_kind):
+    """The store behind ``live``: the protocol dataset on ``backend_kind``."""
+    opened = open_backend(backend_kind, protocol_store(), timeout=TIMEOUT, max_rows=MAX_ROWS)
+    yield opened.store
+    opened.close()
 
 
 @pytest.fixture(scope="session")
@@ -63,18 +71,18 @@ def settings():
 
 
 @pytest.fixture(scope="session")
-def timeout_status() -> int:
-    """A query stopped at the time limit: 503 here (the remote-store suite expects 504)."""
-    return 503
+def timeout_status(backend_kind) -> int | None:
+    """A query stopped at the time limit: 503, or 504 when a remote engine missed the deadline."""
+    return TIMEOUT_STATUS[backend_kind]
 
 
 @pytest.fixture(scope="session")
-def failure_status() -> int:
-    """A query that fails while running: 500 here (the remote-store suite expects 502)."""
-    return 500
+def failure_status(backend_kind) -> int:
+    """A query that fails while running: 500, or 502 when it failed inside a remote engine."""
+    return FAILURE_STATUS[backend_kind]
 
 
 @pytest.fixture(scope="session")
-def live(executor, settings):
-    with LiveServer(create_app(settings, executor)) as server:
+def live(backend, settings):
+    with LiveServer(create_app(settings, backend)) as server:
         yield server

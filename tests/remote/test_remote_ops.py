@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 import requests
 
 from gcm_kg.web.app import create_app
@@ -21,8 +22,9 @@ from gcm_kg.store.remote import RemoteStore
 from gcm_kg.core.settings import Settings
 from gcm_kg.services.validation import run_validate
 
-from ..test_serve import start, stop, wait_until_up
-from .conftest import AppServer, OxigraphServer, free_port
+from ..cli.test_serve import start, stop, wait_until_up
+from ..support.oxigraph_server import OxigraphServer, free_port
+from .conftest import AppServer
 
 GCM_KG = [sys.executable, "-m", "gcm_kg.cli.main"]
 
@@ -43,12 +45,20 @@ def test_load_twice_leaves_the_same_data(gcm_upstream):
     assert "100%" in run.stderr  # the progress lines (one per graph when stderr is not a terminal)
 
 
-def test_count_check_catches_a_graph_store_the_endpoint_does_not_read(gcm_upstream, protocol_upstream):
+@pytest.fixture
+def other_upstream():
+    """A second engine that holds none of the shipped graphs."""
+    server = OxigraphServer().start()
+    yield server
+    server.cleanup()
+
+
+def test_count_check_catches_a_graph_store_the_endpoint_does_not_read(gcm_upstream, other_upstream):
     """PUT into one store, count through another: every graph is reported as a mismatch, exit 1."""
     out, err = io.StringIO(), io.StringIO()
     from gcm_kg.services.load import run_load
 
-    status = run_load(protocol_upstream.query_url, gcm_upstream.store_url, None, [], out, err)
+    status = run_load(other_upstream.query_url, gcm_upstream.store_url, None, [], out, err)
     assert status == 1
     assert "MISMATCH: the store holds 0" in out.getvalue()
     assert "do not hold what was sent" in err.getvalue()

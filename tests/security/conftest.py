@@ -16,11 +16,11 @@ import pytest
 import requests
 
 from gcm_kg.web.app import create_app
-from gcm_kg.store.executor import ProcessExecutor
 from gcm_kg.core.settings import Settings
 from gcm_kg.store.embedded import EmbeddedStore
 
-from .. import live_server
+from ..support import live_server
+from ..support.backends import open_backend
 
 TIMEOUT = 2.0        # the query time limit of the live server, seconds
 MAX_ROWS = 500
@@ -39,16 +39,17 @@ def shipped_store():
 
 
 @pytest.fixture(scope="session")
-def executor(shipped_store):
-    executor = ProcessExecutor(shipped_store, timeout=TIMEOUT, max_rows=MAX_ROWS, concurrency=3)
-    yield executor
-    executor.close()
+def query_process(shipped_store):
+    """The shipped graph behind a query process, as under ``gcm-kg serve``."""
+    opened = open_backend("query-process", shipped_store.store, timeout=TIMEOUT, max_rows=MAX_ROWS, concurrency=3)
+    yield opened.store
+    opened.close()
 
 
 @pytest.fixture(scope="session")
-def live(executor):
+def live(query_process):
     settings = Settings(timeout=TIMEOUT, max_rows=MAX_ROWS)
-    with LiveServer(create_app(settings, executor)) as server:
+    with LiveServer(create_app(settings, query_process)) as server:
         yield server
 
 

@@ -68,12 +68,12 @@ def get(base: str, route: str, headers: dict) -> requests.Response:
 
 
 @pytest.fixture(scope="module")
-def cors_servers(executor):
+def cors_servers(query_process):
     """(listed, anyone): an allow-list with one origin; '*' with credentials asked for (must be ignored)."""
     listed = Settings(timeout=TIMEOUT, max_rows=MAX_ROWS, cors_origins=(PARTNER,),
                       extra={"cors_allow_credentials": True})
     anyone = Settings(timeout=TIMEOUT, max_rows=MAX_ROWS, cors_origins=("*",), extra={"cors_allow_credentials": True})
-    with LiveServer(create_app(listed, executor)) as a, LiveServer(create_app(anyone, executor)) as b:
+    with LiveServer(create_app(listed, query_process)) as a, LiveServer(create_app(anyone, query_process)) as b:
         yield a, b
 
 

@@ -113,14 +113,14 @@ def test_too_many_operators_is_400_naming_the_cap(live):
     assert str(protocol.MAX_OPERATORS) in response.json()["detail"]
 
 
-def test_no_query_process_crashed_on_hostile_text(live, executor):
+def test_no_query_process_crashed_on_hostile_text(live, query_process):
     """The policy refuses what would overflow the engine's stack before it gets there."""
-    crashes = executor.stats.crashes
+    crashes = query_process.stats.crashes
     for name in ("tens of thousands of UNIONs", "tens of thousands of MINUS", "tens of thousands of BINDs",
                  "a chain of tens of thousands of +", "a chain of tens of thousands of &&",
                  "thousands of nested groups"):
         assert post(live.url, HOSTILE_BODIES[name]).status_code == 400, name
-    assert executor.stats.crashes == crashes
+    assert query_process.stats.crashes == crashes
 
 
 # -- property-based: generated garbage and near-SPARQL mutations --------------------------------------

@@ -45,10 +45,10 @@ def endpoints():
 
 
 @pytest.fixture(scope="module")
-def federated(executor, endpoints):
+def federated(query_process, endpoints):
     (allowed_url, _), _ = endpoints
     settings = Settings(timeout=TIMEOUT, max_rows=MAX_ROWS, allow_service=(allowed_url,))
-    with LiveServer(create_app(settings, executor)) as server:
+    with LiveServer(create_app(settings, query_process)) as server:
         yield server
 
 

@@ -16,7 +16,7 @@ from werkzeug.exceptions import NotFound
 
 from gcm_kg.web.app import create_app
 
-from ..live_server import LiveServer
+from ..support.live_server import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),

@@ -6,8 +6,9 @@ import pyoxigraph as ox
 import pytest
 
 from gcm_kg.rdf import rdfio
+from ..support.paths import FIXTURES as SHARED_FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures" / "rdf"
+FIXTURES = SHARED_FIXTURES / "rdf"
 
 
 def _load_into_a_fresh_store(path, graph="http://example.org/g"):

@@ -17,8 +17,9 @@ from rdflib import namespace as ns
 from gcm_kg.rdf import resources
 from gcm_kg.rdf.rdfio import RdfFileError
 from gcm_kg.services.validation import (FORMATTERS, ValidationResult, compact, format_json, format_junit, format_text, load_graph, shipped_graph, validate)
+from ..support.paths import TESTS
 
-HERE = Path(__file__).parent
+HERE = TESTS
 FIXTURES = HERE / "shapes" / "fixtures"
 ERRORS = HERE / "shapes" / "errors"
 GCM = "https://w3id.org/gcm-kg/id/"

@@ -16,7 +16,7 @@ from gcm_kg.store.executor import PROCESS_NAME, ProcessExecutor
 from gcm_kg.store.embedded import EmbeddedStore
 from gcm_kg.sparql.model import QueryTimeout
 
-from .protocol.conftest import GENERATED, protocol_store
+from ..protocol.conftest import GENERATED, protocol_store
 
 RUNAWAY = f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{GENERATED}> {{ ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?h ?i }} }}"
 #: 100 × 300 × 300 rows: about two seconds of work, and a known answer.

@@ -12,9 +12,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
+from ..support.paths import FIXTURES as SHARED_FIXTURES
 
 GCM_KG = [sys.executable, "-m", "gcm_kg.cli.main"]
-FIXTURES = Path(__file__).parent / "fixtures" / "rdf"
+FIXTURES = SHARED_FIXTURES / "rdf"
 
 
 def free_port() -> int:

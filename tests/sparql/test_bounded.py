@@ -16,8 +16,9 @@ from gcm_kg.sparql.bounded import SinglePattern, described_resource, lookup_patt
 from gcm_kg.store.executor import IN_THREAD_QUADS, ProcessExecutor
 from gcm_kg.store.embedded import EmbeddedStore
 from gcm_kg.sparql.model import QuerySyntaxError
+from ..support.paths import FIXTURES as SHARED_FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures" / "bounded"
+FIXTURES = SHARED_FIXTURES / "bounded"
 EX = "http://example.org/"
 ACCEPTED = sorted((FIXTURES / "accepted").glob("*.rq"))
 REFUSED = sorted((FIXTURES / "refused").glob("*.rq"))

@@ -17,7 +17,7 @@ from gcm_kg.web.app import create_app
 from gcm_kg.web.cors import CorsPolicy, apply_cors, preflight_headers
 from gcm_kg.core.settings import Settings
 
-from .live_server import LiveServer
+from ...support.live_server import LiveServer
 
 ORIGIN = "https://partner.example"
 

@@ -11,8 +11,9 @@ from gcm_kg.sparql.model import Dataset, NotAcceptable, QuerySyntaxError
 from gcm_kg.store.embedded import EmbeddedStore
 from gcm_kg.store.base import StoreOpenError
 from gcm_kg.store.build import build_store, recorded_counts
+from ..support.paths import FIXTURES as SHARED_FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures" / "rdf"
+FIXTURES = SHARED_FIXTURES / "rdf"
 EX = "http://example.org/"
 
 
