@@ -1,31 +1,27 @@
 """HTML pages of the linked data: entity pages, list pages and the landing page.
 
 Each page is built in two steps: a plain data model read from the store with SPARQL (pyoxigraph),
-then a Jinja template under ``templates/ld/``. Labels follow the reader's language (``en`` or
-``es``, from ``Accept-Language``) with English, then untagged, then any label as fallbacks.
-Nothing here needs JavaScript; the small diagram is inline SVG made on the server.
+then a template under ``templates/ld/`` (through :mod:`gcm_kg.web.templating`). Labels follow the
+reader's language (``en`` or ``es``, from ``Accept-Language``) with English, then untagged, then any
+label as fallbacks. Nothing here needs JavaScript; the small diagram is inline SVG laid out here
+and drawn by ``templates/ld/diagram.html``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
 
 from gcm_kg.services.linked_data import DOC_FORMATS, LABEL_PROPERTIES, RDF_EXTENSIONS, path_for_iri
 from gcm_kg.core.namespaces import DCT, OA, PREFIXES, PROV, RDF, RDF_TYPE, RDFS, SCHEMA, SKOS, XSD
+from gcm_kg.web import templating
 
 
 LANGUAGES = ("en", "es")
-
-_env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates" / "ld")),
-                   autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
 
 # -- words of the page chrome, in both languages -----------------------------------------------------
 _TEXT = {
@@ -245,7 +241,7 @@ class EntityPage:
     rows: list[Row]
     inverse: list[Row]
     quotes: list[Quote]
-    diagram: Markup | None
+    diagram: Diagram | None
 
 
 class PageBuilder:
@@ -354,7 +350,7 @@ class PageBuilder:
                                self.term_value(row["section"]) if row["section"] else None)
         return [found[p] for p in dict.fromkeys(passages) if p in found]
 
-    def diagram(self, iri: str, title: str, own: dict, incoming: dict) -> Markup | None:
+    def diagram(self, iri: str, title: str, own: dict, incoming: dict) -> Diagram | None:
         out = [(p, o.value) for p, objs in own.items() if p not in _DIAGRAM_SKIP
                for o in objs if isinstance(o, ox.NamedNode)]
         inc = [(p, s.value) for p, subs in incoming.items() if p not in _DIAGRAM_SKIP
@@ -362,8 +358,9 @@ class PageBuilder:
         if not out and not inc:
             return None
         self.labels.load([p for p, _ in out + inc] + [n for _, n in out + inc])
-        return neighbourhood_svg(title, [self._node(p, n) for p, n in sorted(inc, key=self._node_key)],
-                                 [self._node(p, n) for p, n in sorted(out, key=self._node_key)], text(self.lang)["more"])
+        return neighbourhood_diagram(title, [self._node(p, n) for p, n in sorted(inc, key=self._node_key)],
+                                     [self._node(p, n) for p, n in sorted(out, key=self._node_key)],
+                                     text(self.lang)["more"])
 
     def _node_key(self, pair):
         p, n = pair
@@ -406,7 +403,7 @@ def _value_sort_key(value: Value):
     return (value.kind != "iri", _natural_key(value.iri or value.text))
 
 
-# -- SVG ---------------------------------------------------------------------------------------------
+# -- the diagram -------------------------------------------------------------------------------------
 
 def _wrap(text_: str, width: int, lines: int) -> list[str]:
     words, out, line = " ".join(text_.split()).split(" "), [], ""
@@ -423,53 +420,80 @@ def _wrap(text_: str, width: int, lines: int) -> list[str]:
     return [_shorten(o, width) for o in out]
 
 
-def neighbourhood_svg(title: str, left: list[tuple[str, str, str]], right: list[tuple[str, str, str]],
-                      more_word: str = "more", limit: int = 12) -> Markup:
+@dataclass
+class DiagramNode:
+    """A neighbour: a linked box, and the curve that joins it to the thing in the middle."""
+
+    predicate: str          # the link's label and the neighbour's label (in full in the tooltip)
+    node: str
+    href: str
+    predicate_short: str    # as written in the box
+    node_short: str
+    x: float
+    y: float
+    edge: str               # the curve, as SVG path data
+
+
+@dataclass
+class DiagramSide:
+    nodes: list[DiagramNode]
+    more: int               # neighbours left out of this side
+    more_x: float
+    more_y: float
+
+
+@dataclass
+class Diagram:
+    """Where everything of the neighbourhood diagram goes (``templates/ld/diagram.html`` draws it)."""
+
+    title: str
+    width: int
+    height: float
+    box_width: int
+    box_height: int
+    sides: list[DiagramSide]
+    more_word: str
+    center_x: float
+    center_left: float
+    center_top: float
+    center_width: int
+    center_height: int
+    title_lines: list[tuple[float, str]]    # (baseline y, text)
+
+
+def neighbourhood_diagram(title: str, left: list[tuple[str, str, str]], right: list[tuple[str, str, str]],
+                          more_word: str = "more", limit: int = 12) -> Diagram:
     """The thing in the middle, what points at it on the left, what it points at on the right.
 
     Each node is ``(predicate label, node label, href)`` and a link; each side shows at most
     ``limit`` nodes and says how many more there are.
     """
-    def clip(items):
-        return items[:limit], max(0, len(items) - limit)
-
-    left, left_more = clip(left)
-    right, right_more = clip(right)
     title_lines = _wrap(title, 30, 3)
     center_h = 18 * len(title_lines) + 22
+    (left, left_more), (right, right_more) = [(items[:limit], max(0, len(items) - limit)) for items in (left, right)]
     rows = max(len(left) + bool(left_more), len(right) + bool(right_more), 1)
     step, box_w, box_h, width, center_w = 44, 260, 34, 960, 290
     height = max(rows * step + 24, center_h + 40)
     cx, cy = width / 2, height / 2
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-             f'class="diagram" aria-label="{escape(title)}">']
 
-    def side(items, more, x, anchor_x):
-        top = (height - (len(items) + bool(more)) * step) / 2 + 5
+    def side(shown, more, x, anchor_x) -> DiagramSide:
+        top = (height - (len(shown) + bool(more)) * step) / 2 + 5
         edge_x = x + box_w if x < cx else x
         mid = (anchor_x + edge_x) / 2
-        for i, (plabel, nlabel, href) in enumerate(items):
+        nodes = []
+        for i, (plabel, nlabel, href) in enumerate(shown):
             y = top + i * step
             ny = y + box_h / 2
-            parts.append(f'<path d="M{anchor_x},{cy} C{mid},{cy} {mid},{ny} {edge_x},{ny}" class="edge"/>')
-            parts.append(f'<a href="{escape(href)}"><g class="node"><title>{escape(plabel)}: {escape(nlabel)}</title>'
-                         f'<rect x="{x}" y="{y}" width="{box_w}" height="{box_h}" rx="6"/>'
-                         f'<text x="{x + 10}" y="{y + 13}" class="plabel">{escape(_shorten(plabel, 42))}</text>'
-                         f'<text x="{x + 10}" y="{y + 27}" class="nlabel">{escape(_shorten(nlabel, 36))}</text>'
-                         f'</g></a>')
-        if more:
-            y = top + len(items) * step
-            parts.append(f'<text x="{x + 10}" y="{y + 20}" class="more">+ {more} {escape(more_word)}</text>')
+            nodes.append(DiagramNode(plabel, nlabel, href, _shorten(plabel, 42), _shorten(nlabel, 36), x, y,
+                                     f"M{anchor_x},{cy} C{mid},{cy} {mid},{ny} {edge_x},{ny}"))
+        return DiagramSide(nodes, more, x, top + len(shown) * step)
 
-    side(left, left_more, 10, cx - center_w / 2)
-    side(right, right_more, width - 10 - box_w, cx + center_w / 2)
-    parts.append(f'<g class="center"><title>{escape(title)}</title><rect x="{cx - center_w / 2}" y="{cy - center_h / 2}" '
-                 f'width="{center_w}" height="{center_h}" rx="8"/>')
-    for i, line in enumerate(title_lines):
-        y = cy - center_h / 2 + 11 + 18 * (i + 1) - 4
-        parts.append(f'<text x="{cx}" y="{y}" text-anchor="middle">{escape(line)}</text>')
-    parts.append("</g></svg>")
-    return Markup("".join(parts))
+    center_top = cy - center_h / 2
+    return Diagram(title, width, height, box_w, box_h,
+                   [side(left, left_more, 10, cx - center_w / 2),
+                    side(right, right_more, width - 10 - box_w, cx + center_w / 2)],
+                   more_word, cx, cx - center_w / 2, center_top, center_w, center_h,
+                   [(center_top + 11 + 18 * (i + 1) - 4, line) for i, line in enumerate(title_lines)])
 
 
 # -- rendering ---------------------------------------------------------------------------------------
@@ -490,7 +514,8 @@ class Chrome:
 
 
 def render(template: str, chrome: Chrome, **context) -> str:
-    return _env.get_template(template).render(chrome=chrome, t=chrome.t, **context)
+    """A linked-data page: ``template`` (a path under ``templates/``) with the chrome and its words."""
+    return templating.render(template, chrome=chrome, t=chrome.t, **context)
 
 
 def sparql_describe_href(iri: str) -> str:
@@ -505,7 +530,7 @@ def doc_alternates(url_for_extension, with_html: bool = False) -> list[tuple[str
 def entity_html(store, base_uri: str, iri: str, lang: str, url_for_extension, canonical: str) -> str:
     page = PageBuilder(store, base_uri, lang).entity(iri)
     chrome = Chrome(lang, page.title, canonical, doc_alternates(url_for_extension), sparql_describe_href(iri))
-    return render("entity.html", chrome, page=page)
+    return render("ld/entity.html", chrome, page=page)
 
 
 # -- list and landing pages --------------------------------------------------------------------------
@@ -570,7 +595,7 @@ def list_items(store, base_uri: str, kind: str, lang: str) -> list[Value]:
 def list_html(store, base_uri: str, kind: str, lang: str) -> str:
     heading = kind_heading(kind, lang)
     chrome = Chrome(lang, heading, canonical=f"/list/{kind}")
-    return render("list.html", chrome, heading=heading, kind=kind,
+    return render("ld/list.html", chrome, heading=heading, kind=kind,
                   items=list_items(store, base_uri, kind, lang), prefix=f"{base_uri}id/{kind}/")
 
 
@@ -578,7 +603,7 @@ def not_found_html(store, base_uri: str, iri: str, lang: str) -> str:
     kind = iri[len(base_uri + "id/"):].split("/")[0] if iri.startswith(base_uri + "id/") else ""
     counts = kind_counts(store, base_uri)
     chrome = Chrome(lang, text(lang)["not_found"])
-    return render("not_found.html", chrome, iri=iri, kind=kind if kind in counts else None,
+    return render("ld/not_found.html", chrome, iri=iri, kind=kind if kind in counts else None,
                   kind_heading=kind_heading(kind, lang) if kind else "",
                   kinds=[(k, kind_heading(k, lang), counts[k]) for k, _, _ in KINDS if k in counts])
 
@@ -589,5 +614,5 @@ def landing_html(store, base_uri: str, lang: str, *, counts, dataset: dict, dump
     chrome = Chrome(lang, dataset.get("title") or "gcm-kg", canonical="/")
     entry = [(k, kind_heading(k, lang), kinds[k]) for k, _, _ in KINDS if k in kinds]
     entry += [(k, kind_heading(k, lang), n) for k, n in sorted(kinds.items()) if k not in {e[0] for e in entry}]
-    return render("landing.html", chrome, counts=counts, kinds=entry, dataset=dataset, dumps=dumps,
+    return render("ld/landing.html", chrome, counts=counts, kinds=entry, dataset=dataset, dumps=dumps,
                   example_query=example_query)
