@@ -1,4 +1,4 @@
-"""The HTML pages: text from anywhere written as text.
+"""The HTML pages: labels in the reader's language, and text from anywhere written as text.
 
 Page builders are called directly (gcm_kg.web.pages, gcm_kg.web.vocab_pages) and through the
 app's Flask ``test_client()``, over the shipped graph plus small fixture files.
@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 
-from gcm_kg.core.namespaces import BASE
+from gcm_kg.core.namespaces import BASE, SKOS
 from gcm_kg.core.settings import Settings
 from gcm_kg.services import canned
 from gcm_kg.store.embedded import EmbeddedStore
@@ -54,6 +54,46 @@ def assert_no_markup_from_data(page: str) -> None:
 
 def url_for_extension(ext: str) -> str:
     return f"/doc/objective/9.{ext}"
+
+
+# -- labels of reused terms in the reader's language -------------------------------------------------
+
+def test_labeller_reads_reused_terms_labels_in_the_readers_language(hostile_store):
+    assert pages.Labeller(hostile_store, "es").label(SKOS + "prefLabel") == "etiqueta preferida"
+    assert pages.Labeller(hostile_store, "en").label(SKOS + "prefLabel") == "preferred label"
+    assert pages.Labeller(hostile_store, "es").label(SKOS + "ConceptScheme") == "esquema de conceptos"
+
+
+def test_a_label_from_the_graph_wins_only_in_its_own_language():
+    store = EmbeddedStore.in_memory(extra_files=[FIXTURES / "graph_labels_a_reused_term.ttl"])
+    assert pages.Labeller(store, "es").label(SKOS + "prefLabel") == "etiqueta del grafo"
+    assert pages.Labeller(store, "en").label(SKOS + "prefLabel") == "preferred label"
+
+
+def test_entity_page_builder_writes_spanish_property_labels_for_spanish_readers(hostile_store):
+    es = pages.entity_html(hostile_store, BASE, OBJECTIVE_9, "es", url_for_extension, "/doc/objective/9.html")
+    en = pages.entity_html(hostile_store, BASE, OBJECTIVE_9, "en", url_for_extension, "/doc/objective/9.html")
+    assert ">etiqueta preferida</a>" in es and "preferred label" not in es
+    assert ">correspondencia relacionada</a>" in es and "related match" not in es
+    assert ">preferred label</a>" in en and "etiqueta preferida" not in en
+
+
+def test_pages_through_the_app_follow_accept_language(client):
+    es, en = get(client, "/doc/objective/9.html", "es"), get(client, "/doc/objective/9.html", "en")
+    assert es.status_code == en.status_code == 200
+    assert '<html lang="es">' in es.text and ">etiqueta preferida</a>" in es.text
+    assert '<html lang="en">' in en.text and ">preferred label</a>" in en.text
+    void_es = get(client, "/.well-known/void", "es").text
+    assert "<h2>Clases</h2>" in void_es and "<h2>Propiedades</h2>" in void_es and ">tripletas</a>" in void_es
+    void_en = get(client, "/.well-known/void", "en").text
+    assert "<h2>Classes</h2>" in void_en and "<h2>Properties</h2>" in void_en
+
+
+def test_ontology_page_in_spanish_names_reused_terms_in_spanish(client):
+    page = get(client, "/ontology.html", "es").text
+    assert 'title="http://www.w3.org/2002/07/owl#Class">clase</a>' in page
+    assert 'title="http://purl.org/vocab/vann/preferredNamespacePrefix">prefijo preferido del espacio de nombres</a>' in page
+    assert "preferred namespace prefix" not in page and ">class</a>" not in page
 
 
 # -- text from the graph and from requests is escaped on every kind of page -------------------------

@@ -3,8 +3,9 @@
 Each page is built in two steps: a plain data model read from the store with SPARQL (pyoxigraph),
 then a template under ``templates/ld/`` (through :mod:`gcm_kg.web.templating`). Labels follow the
 reader's language (``en`` or ``es``, from ``Accept-Language``) with English, then untagged, then any
-label as fallbacks. Nothing here needs JavaScript; the small diagram is inline SVG laid out here
-and drawn by ``templates/ld/diagram.html``.
+label as fallbacks; the terms the graph reuses from other vocabularies are labelled by
+:mod:`gcm_kg.web.labels`. Nothing here needs JavaScript; the small diagram is inline SVG laid out
+here and drawn by ``templates/ld/diagram.html``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pyoxigraph as ox
 from gcm_kg.services.linked_data import DOC_FORMATS, LABEL_PROPERTIES, RDF_EXTENSIONS, path_for_iri
 from gcm_kg.core.namespaces import DCT, OA, PREFIXES, PROV, RDF, RDF_TYPE, RDFS, SCHEMA, SKOS, XSD
 from gcm_kg.web import templating
+from gcm_kg.web.labels import vocabulary_labels
 
 
 LANGUAGES = ("en", "es")
@@ -41,61 +43,6 @@ _TEXT = {
         "downloads": "Descargas", "validate": "Validar", "not_found": "No encontrado",
         "identifier": "Identificador", "section": "sección", "no_entities": "Aún no hay nada de este tipo.",
     },
-}
-
-#: Human labels of well-known terms we reuse (our own terms take their labels from the ontology).
-WELL_KNOWN_LABELS = {
-    RDF_TYPE: "type", RDF + "first": "first", RDF + "rest": "rest",
-    RDFS + "label": "label", RDFS + "comment": "comment", RDFS + "seeAlso": "see also",
-    RDFS + "subClassOf": "subclass of", RDFS + "subPropertyOf": "subproperty of",
-    RDFS + "domain": "domain", RDFS + "range": "range", RDFS + "isDefinedBy": "defined by",
-    SKOS + "prefLabel": "preferred label", SKOS + "altLabel": "alternative label",
-    SKOS + "definition": "definition", SKOS + "notation": "notation", SKOS + "inScheme": "in scheme",
-    SKOS + "topConceptOf": "top concept of", SKOS + "hasTopConcept": "top concept",
-    SKOS + "broader": "broader", SKOS + "narrower": "narrower", SKOS + "related": "related",
-    SKOS + "relatedMatch": "related match", SKOS + "exactMatch": "exact match",
-    SKOS + "closeMatch": "close match", SKOS + "member": "member", SKOS + "memberList": "members, in order",
-    SKOS + "example": "example", SKOS + "scopeNote": "scope note", SKOS + "note": "note",
-    SKOS + "ConceptScheme": "concept scheme", SKOS + "Concept": "concept",
-    SKOS + "OrderedCollection": "ordered collection",
-    DCT + "subject": "subject", DCT + "source": "source", DCT + "isPartOf": "part of",
-    DCT + "hasPart": "has part", DCT + "type": "kind", DCT + "title": "title",
-    DCT + "description": "description", DCT + "license": "licence", DCT + "creator": "creator",
-    DCT + "publisher": "publisher", DCT + "created": "created", DCT + "modified": "modified",
-    DCT + "issued": "issued", DCT + "conformsTo": "conforms to",
-    SCHEMA + "name": "name", SCHEMA + "alternateName": "alternate name", SCHEMA + "text": "text",
-    SCHEMA + "position": "position", SCHEMA + "about": "about", SCHEMA + "isPartOf": "part of",
-    SCHEMA + "hasPart": "has part", SCHEMA + "url": "URL", SCHEMA + "inLanguage": "language",
-    SCHEMA + "publisher": "publisher", SCHEMA + "author": "author", SCHEMA + "datePublished": "published",
-    SCHEMA + "startDate": "start date", SCHEMA + "endDate": "end date", SCHEMA + "subEvent": "sub-event",
-    SCHEMA + "superEvent": "part of event", SCHEMA + "subjectOf": "subject of",
-    SCHEMA + "translationOfWork": "translation of", SCHEMA + "legislationIdentifier": "identifier",
-    SCHEMA + "legislationDate": "date", SCHEMA + "Legislation": "legislation",
-    SCHEMA + "CreativeWork": "creative work", SCHEMA + "WebSite": "website",
-    SCHEMA + "VideoObject": "video", SCHEMA + "Claim": "claim",
-    PREFIXES["eli"] + "has_part": "has part", PREFIXES["eli"] + "is_part_of": "part of",
-    PREFIXES["eli"] + "number": "number", PREFIXES["eli"] + "is_about": "is about",
-    PREFIXES["eli"] + "date_document": "date of the document",
-    PREFIXES["eli"] + "LegalResource": "legal resource",
-    PREFIXES["eli"] + "LegalResourceSubdivision": "legal resource subdivision",
-    PROV + "wasDerivedFrom": "derived from", PROV + "generatedAtTime": "generated at",
-    OA + "hasSource": "source", OA + "hasSelector": "selector", OA + "exact": "exact quote",
-    OA + "prefix": "text before", OA + "suffix": "text after", OA + "hasBody": "body",
-    OA + "hasTarget": "target", OA + "motivatedBy": "motivation", OA + "identifying": "identifying",
-    OA + "TextQuoteSelector": "text quote selector", OA + "SpecificResource": "quoted passage",
-    OA + "Annotation": "annotation",
-    PREFIXES["cito"] + "cites": "cites",
-    PREFIXES["foaf"] + "primaryTopic": "primary topic", PREFIXES["foaf"] + "name": "name",
-    PREFIXES["owl"] + "sameAs": "same as",
-    PREFIXES["void"] + "Dataset": "VoID dataset", PREFIXES["dcat"] + "Dataset": "DCAT dataset",
-    PREFIXES["dcat"] + "Distribution": "distribution", PREFIXES["dcat"] + "DataService": "data service",
-    PREFIXES["void"] + "classPartition": "Classes", PREFIXES["void"] + "propertyPartition": "Properties",
-    PREFIXES["void"] + "triples": "triples", PREFIXES["void"] + "entities": "entities",
-    PREFIXES["void"] + "dataDump": "data dump", PREFIXES["void"] + "sparqlEndpoint": "SPARQL endpoint",
-    PREFIXES["void"] + "uriSpace": "URI space", PREFIXES["dcat"] + "byteSize": "byte size",
-    PREFIXES["dcat"] + "downloadURL": "download URL", PREFIXES["dcat"] + "mediaType": "media type",
-    "https://creativecommons.org/licenses/by/4.0/": "CC BY 4.0",
-    "http://creativecommons.org/licenses/by/4.0/": "CC BY 4.0",
 }
 
 #: Order of the first rows of the property table; other properties follow by label.
@@ -128,12 +75,17 @@ def humanize(iri: str) -> str:
     return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words) or local
 
 
+def in_language(literal: ox.Literal, lang: str) -> bool:
+    """Whether ``literal`` is tagged ``lang`` or one of its regional forms (``es``, ``es-419`` …)."""
+    return (literal.language or "").lower().split("-")[0] == lang
+
+
 def pick_literal(literals: Iterable[ox.Literal], lang: str) -> ox.Literal | None:
     """The literal in ``lang``, else English, else untagged, else any (stable)."""
     best, best_rank = None, 99
     for literal in literals:
         tag = (literal.language or "").lower()
-        rank = 0 if tag.split("-")[0] == lang else 1 if tag.startswith("en") else 2 if not tag else 3
+        rank = 0 if in_language(literal, lang) else 1 if tag.startswith("en") else 2 if not tag else 3
         if rank < best_rank:
             best, best_rank = literal, rank
     return best
@@ -164,16 +116,21 @@ class Labeller:
             found.setdefault(row["x"].value, {}).setdefault(row["p"].value, []).append(row["l"])
         order = list(LABEL_PROPERTIES) + [OA + "exact", SCHEMA + "text"]
         for iri in todo:
-            label = None
+            label, from_graph = None, None
             for prop in order:
-                literal = pick_literal(found.get(iri, {}).get(prop, []), self.lang)
-                if literal is not None:
-                    label = literal.value
+                from_graph = pick_literal(found.get(iri, {}).get(prop, []), self.lang)
+                if from_graph is not None:
+                    label = from_graph.value
                     if prop in (OA + "exact", SCHEMA + "text"):
                         label = _shorten(label, 90)
                     break
-            if label is None and iri in WELL_KNOWN_LABELS:
-                label = WELL_KNOWN_LABELS[iri]
+            # Reused terms (skos:prefLabel, dct:title …) are labelled by the web layer's vocabulary
+            # file, in both languages; a label from the graph wins unless only the file speaks the
+            # reader's language.
+            from_file = pick_literal(vocabulary_labels().get(iri, ()), self.lang)
+            if from_file is not None and (from_graph is None or not in_language(from_graph, self.lang)
+                                          and in_language(from_file, self.lang)):
+                label = from_file.value
             self._cache[iri] = label
 
     def label(self, iri: str) -> str:
