@@ -29,6 +29,15 @@ def test_wheel_carries_every_resource_folder(wheel):
     assert any(n.endswith("entry_points.txt") for n in names)
 
 
+def test_wheel_carries_the_web_templates_and_labels(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    web = REPO / "server" / "gcm_kg" / "web"
+    for folder in ("templates", "labels", "static"):
+        shipped = {"gcm_kg/web/" + p.relative_to(web).as_posix() for p in (web / folder).rglob("*")
+                   if p.is_file() and "__pycache__" not in p.parts}
+        assert shipped and shipped <= names, f"web/{folder}/ files missing from the wheel: {sorted(shipped - names)}"
+
+
 def test_installed_wheel_finds_its_resources_outside_the_checkout(wheel, tmp_path):
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],

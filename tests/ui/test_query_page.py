@@ -6,6 +6,9 @@ Playwright for Python (``playwright install`` is never needed: the system browse
 
 from __future__ import annotations
 
+import base64
+import os
+import struct
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -242,12 +245,65 @@ def test_keyboard_editing(page, server):
     assert page.evaluate("document.activeElement.id") != "editor"
 
 
-def test_screenshot(page, server):
-    """One screenshot for a person to look at (not compared automatically)."""
+def _png_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a PNG image, from its signature and IHDR chunk (PNG spec §5.2, §11.2.2)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG file"
+    assert data[12:16] == b"IHDR", "a PNG starts with its IHDR chunk"
+    return struct.unpack(">II", data[16:24])
+
+
+#: Counts the distinct colours of a PNG, in all of it and in a rectangle, with the browser's decoder.
+COUNT_COLOURS = """async ([source, box]) => {
+    const image = new Image();
+    image.src = source;
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext("2d");
+    context.drawImage(image, 0, 0);
+    const colours = (x, y, width, height) => {
+        const pixels = context.getImageData(x, y, width, height).data;
+        const seen = new Set();
+        for (let i = 0; i < pixels.length; i += 4) seen.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
+        return seen.size;
+    };
+    return [colours(0, 0, image.width, image.height), colours(box.x, box.y, box.width, box.height)];
+}"""
+
+
+def test_screenshot(page, server, tmp_path):
+    """A full-page screenshot after a query, for a person to look at (kept in $GCM_KG_SCREENSHOTS if set).
+
+    It must be a real PNG as wide as the window and at least as tall, and not blank: a page that
+    failed to render (all one colour) or an editor drawn empty would fail here.
+    """
     open_page(page, server + "/sparql")
     page.click("#run")
     page.wait_for_selector("table.results tbody tr")
-    page.screenshot(path="/tmp/gcm-kg-query-page.png", full_page=True)
+    shots = Path(os.environ.get("GCM_KG_SCREENSHOTS", tmp_path))
+    path = shots / "query-page.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.is_file()
+    data = path.read_bytes()
+    width, height = _png_size(data)
+    assert width == page.viewport_size["width"] and height >= page.viewport_size["height"], (width, height)
+    # The editor's place on the page (a full-page screenshot is in page coordinates).
+    box = page.locator("#editor-box").bounding_box()
+    scroll_x, scroll_y = page.evaluate("[window.scrollX, window.scrollY]")
+    editor = {"x": round(box["x"] + scroll_x), "y": round(box["y"] + scroll_y),
+              "width": round(box["width"]), "height": round(box["height"])}
+    assert editor["width"] > 100 and editor["height"] > 50 and editor["y"] + editor["height"] <= height
+    decoder = page.context.new_page()  # about:blank: no CSP, and the query page's state stays as it is
+    try:
+        page_colours, editor_colours = decoder.evaluate(COUNT_COLOURS, [
+            "data:image/png;base64," + base64.b64encode(data).decode("ascii"), editor])
+    finally:
+        decoder.close()
+    # Text, borders and the highlighter's colours: the rendered page has thousands of colours and its
+    # editor hundreds; a blank page has a single colour.
+    assert page_colours > 50, page_colours
+    assert editor_colours > 8, editor_colours
 
 
 def test_dataset_of_the_page_url_is_used_for_queries(page, server):

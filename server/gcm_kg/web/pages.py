@@ -1,31 +1,29 @@
 """HTML pages of the linked data: entity pages, list pages and the landing page.
 
 Each page is built in two steps: a plain data model read from the store with SPARQL (pyoxigraph),
-then a Jinja template under ``templates/ld/``. Labels follow the reader's language (``en`` or
-``es``, from ``Accept-Language``) with English, then untagged, then any label as fallbacks.
-Nothing here needs JavaScript; the small diagram is inline SVG made on the server.
+then a template under ``templates/ld/`` (through :mod:`gcm_kg.web.templating`). Labels follow the
+reader's language (``en`` or ``es``, from ``Accept-Language``) with English, then untagged, then any
+label as fallbacks; the terms the graph reuses from other vocabularies are labelled by
+:mod:`gcm_kg.web.labels`. Nothing here needs JavaScript; the small diagram is inline SVG laid out
+here and drawn by ``templates/ld/diagram.html``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
 
 from gcm_kg.services.linked_data import DOC_FORMATS, LABEL_PROPERTIES, RDF_EXTENSIONS, path_for_iri
 from gcm_kg.core.namespaces import DCT, OA, PREFIXES, PROV, RDF, RDF_TYPE, RDFS, SCHEMA, SKOS, XSD
+from gcm_kg.web import templating
+from gcm_kg.web.labels import vocabulary_labels
 
 
 LANGUAGES = ("en", "es")
-
-_env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates" / "ld")),
-                   autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
 
 # -- words of the page chrome, in both languages -----------------------------------------------------
 _TEXT = {
@@ -45,61 +43,6 @@ _TEXT = {
         "downloads": "Descargas", "validate": "Validar", "not_found": "No encontrado",
         "identifier": "Identificador", "section": "sección", "no_entities": "Aún no hay nada de este tipo.",
     },
-}
-
-#: Human labels of well-known terms we reuse (our own terms take their labels from the ontology).
-WELL_KNOWN_LABELS = {
-    RDF_TYPE: "type", RDF + "first": "first", RDF + "rest": "rest",
-    RDFS + "label": "label", RDFS + "comment": "comment", RDFS + "seeAlso": "see also",
-    RDFS + "subClassOf": "subclass of", RDFS + "subPropertyOf": "subproperty of",
-    RDFS + "domain": "domain", RDFS + "range": "range", RDFS + "isDefinedBy": "defined by",
-    SKOS + "prefLabel": "preferred label", SKOS + "altLabel": "alternative label",
-    SKOS + "definition": "definition", SKOS + "notation": "notation", SKOS + "inScheme": "in scheme",
-    SKOS + "topConceptOf": "top concept of", SKOS + "hasTopConcept": "top concept",
-    SKOS + "broader": "broader", SKOS + "narrower": "narrower", SKOS + "related": "related",
-    SKOS + "relatedMatch": "related match", SKOS + "exactMatch": "exact match",
-    SKOS + "closeMatch": "close match", SKOS + "member": "member", SKOS + "memberList": "members, in order",
-    SKOS + "example": "example", SKOS + "scopeNote": "scope note", SKOS + "note": "note",
-    SKOS + "ConceptScheme": "concept scheme", SKOS + "Concept": "concept",
-    SKOS + "OrderedCollection": "ordered collection",
-    DCT + "subject": "subject", DCT + "source": "source", DCT + "isPartOf": "part of",
-    DCT + "hasPart": "has part", DCT + "type": "kind", DCT + "title": "title",
-    DCT + "description": "description", DCT + "license": "licence", DCT + "creator": "creator",
-    DCT + "publisher": "publisher", DCT + "created": "created", DCT + "modified": "modified",
-    DCT + "issued": "issued", DCT + "conformsTo": "conforms to",
-    SCHEMA + "name": "name", SCHEMA + "alternateName": "alternate name", SCHEMA + "text": "text",
-    SCHEMA + "position": "position", SCHEMA + "about": "about", SCHEMA + "isPartOf": "part of",
-    SCHEMA + "hasPart": "has part", SCHEMA + "url": "URL", SCHEMA + "inLanguage": "language",
-    SCHEMA + "publisher": "publisher", SCHEMA + "author": "author", SCHEMA + "datePublished": "published",
-    SCHEMA + "startDate": "start date", SCHEMA + "endDate": "end date", SCHEMA + "subEvent": "sub-event",
-    SCHEMA + "superEvent": "part of event", SCHEMA + "subjectOf": "subject of",
-    SCHEMA + "translationOfWork": "translation of", SCHEMA + "legislationIdentifier": "identifier",
-    SCHEMA + "legislationDate": "date", SCHEMA + "Legislation": "legislation",
-    SCHEMA + "CreativeWork": "creative work", SCHEMA + "WebSite": "website",
-    SCHEMA + "VideoObject": "video", SCHEMA + "Claim": "claim",
-    PREFIXES["eli"] + "has_part": "has part", PREFIXES["eli"] + "is_part_of": "part of",
-    PREFIXES["eli"] + "number": "number", PREFIXES["eli"] + "is_about": "is about",
-    PREFIXES["eli"] + "date_document": "date of the document",
-    PREFIXES["eli"] + "LegalResource": "legal resource",
-    PREFIXES["eli"] + "LegalResourceSubdivision": "legal resource subdivision",
-    PROV + "wasDerivedFrom": "derived from", PROV + "generatedAtTime": "generated at",
-    OA + "hasSource": "source", OA + "hasSelector": "selector", OA + "exact": "exact quote",
-    OA + "prefix": "text before", OA + "suffix": "text after", OA + "hasBody": "body",
-    OA + "hasTarget": "target", OA + "motivatedBy": "motivation", OA + "identifying": "identifying",
-    OA + "TextQuoteSelector": "text quote selector", OA + "SpecificResource": "quoted passage",
-    OA + "Annotation": "annotation",
-    PREFIXES["cito"] + "cites": "cites",
-    PREFIXES["foaf"] + "primaryTopic": "primary topic", PREFIXES["foaf"] + "name": "name",
-    PREFIXES["owl"] + "sameAs": "same as",
-    PREFIXES["void"] + "Dataset": "VoID dataset", PREFIXES["dcat"] + "Dataset": "DCAT dataset",
-    PREFIXES["dcat"] + "Distribution": "distribution", PREFIXES["dcat"] + "DataService": "data service",
-    PREFIXES["void"] + "classPartition": "Classes", PREFIXES["void"] + "propertyPartition": "Properties",
-    PREFIXES["void"] + "triples": "triples", PREFIXES["void"] + "entities": "entities",
-    PREFIXES["void"] + "dataDump": "data dump", PREFIXES["void"] + "sparqlEndpoint": "SPARQL endpoint",
-    PREFIXES["void"] + "uriSpace": "URI space", PREFIXES["dcat"] + "byteSize": "byte size",
-    PREFIXES["dcat"] + "downloadURL": "download URL", PREFIXES["dcat"] + "mediaType": "media type",
-    "https://creativecommons.org/licenses/by/4.0/": "CC BY 4.0",
-    "http://creativecommons.org/licenses/by/4.0/": "CC BY 4.0",
 }
 
 #: Order of the first rows of the property table; other properties follow by label.
@@ -132,12 +75,17 @@ def humanize(iri: str) -> str:
     return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words) or local
 
 
+def in_language(literal: ox.Literal, lang: str) -> bool:
+    """Whether ``literal`` is tagged ``lang`` or one of its regional forms (``es``, ``es-419`` …)."""
+    return (literal.language or "").lower().split("-")[0] == lang
+
+
 def pick_literal(literals: Iterable[ox.Literal], lang: str) -> ox.Literal | None:
     """The literal in ``lang``, else English, else untagged, else any (stable)."""
     best, best_rank = None, 99
     for literal in literals:
         tag = (literal.language or "").lower()
-        rank = 0 if tag.split("-")[0] == lang else 1 if tag.startswith("en") else 2 if not tag else 3
+        rank = 0 if in_language(literal, lang) else 1 if tag.startswith("en") else 2 if not tag else 3
         if rank < best_rank:
             best, best_rank = literal, rank
     return best
@@ -168,16 +116,21 @@ class Labeller:
             found.setdefault(row["x"].value, {}).setdefault(row["p"].value, []).append(row["l"])
         order = list(LABEL_PROPERTIES) + [OA + "exact", SCHEMA + "text"]
         for iri in todo:
-            label = None
+            label, from_graph = None, None
             for prop in order:
-                literal = pick_literal(found.get(iri, {}).get(prop, []), self.lang)
-                if literal is not None:
-                    label = literal.value
+                from_graph = pick_literal(found.get(iri, {}).get(prop, []), self.lang)
+                if from_graph is not None:
+                    label = from_graph.value
                     if prop in (OA + "exact", SCHEMA + "text"):
                         label = _shorten(label, 90)
                     break
-            if label is None and iri in WELL_KNOWN_LABELS:
-                label = WELL_KNOWN_LABELS[iri]
+            # Reused terms (skos:prefLabel, dct:title …) are labelled by the web layer's vocabulary
+            # file, in both languages; a label from the graph wins unless only the file speaks the
+            # reader's language.
+            from_file = pick_literal(vocabulary_labels().get(iri, ()), self.lang)
+            if from_file is not None and (from_graph is None or not in_language(from_graph, self.lang)
+                                          and in_language(from_file, self.lang)):
+                label = from_file.value
             self._cache[iri] = label
 
     def label(self, iri: str) -> str:
@@ -245,7 +198,7 @@ class EntityPage:
     rows: list[Row]
     inverse: list[Row]
     quotes: list[Quote]
-    diagram: Markup | None
+    diagram: Diagram | None
 
 
 class PageBuilder:
@@ -354,7 +307,7 @@ class PageBuilder:
                                self.term_value(row["section"]) if row["section"] else None)
         return [found[p] for p in dict.fromkeys(passages) if p in found]
 
-    def diagram(self, iri: str, title: str, own: dict, incoming: dict) -> Markup | None:
+    def diagram(self, iri: str, title: str, own: dict, incoming: dict) -> Diagram | None:
         out = [(p, o.value) for p, objs in own.items() if p not in _DIAGRAM_SKIP
                for o in objs if isinstance(o, ox.NamedNode)]
         inc = [(p, s.value) for p, subs in incoming.items() if p not in _DIAGRAM_SKIP
@@ -362,8 +315,9 @@ class PageBuilder:
         if not out and not inc:
             return None
         self.labels.load([p for p, _ in out + inc] + [n for _, n in out + inc])
-        return neighbourhood_svg(title, [self._node(p, n) for p, n in sorted(inc, key=self._node_key)],
-                                 [self._node(p, n) for p, n in sorted(out, key=self._node_key)], text(self.lang)["more"])
+        return neighbourhood_diagram(title, [self._node(p, n) for p, n in sorted(inc, key=self._node_key)],
+                                     [self._node(p, n) for p, n in sorted(out, key=self._node_key)],
+                                     text(self.lang)["more"])
 
     def _node_key(self, pair):
         p, n = pair
@@ -406,7 +360,7 @@ def _value_sort_key(value: Value):
     return (value.kind != "iri", _natural_key(value.iri or value.text))
 
 
-# -- SVG ---------------------------------------------------------------------------------------------
+# -- the diagram -------------------------------------------------------------------------------------
 
 def _wrap(text_: str, width: int, lines: int) -> list[str]:
     words, out, line = " ".join(text_.split()).split(" "), [], ""
@@ -423,53 +377,80 @@ def _wrap(text_: str, width: int, lines: int) -> list[str]:
     return [_shorten(o, width) for o in out]
 
 
-def neighbourhood_svg(title: str, left: list[tuple[str, str, str]], right: list[tuple[str, str, str]],
-                      more_word: str = "more", limit: int = 12) -> Markup:
+@dataclass
+class DiagramNode:
+    """A neighbour: a linked box, and the curve that joins it to the thing in the middle."""
+
+    predicate: str          # the link's label and the neighbour's label (in full in the tooltip)
+    node: str
+    href: str
+    predicate_short: str    # as written in the box
+    node_short: str
+    x: float
+    y: float
+    edge: str               # the curve, as SVG path data
+
+
+@dataclass
+class DiagramSide:
+    nodes: list[DiagramNode]
+    more: int               # neighbours left out of this side
+    more_x: float
+    more_y: float
+
+
+@dataclass
+class Diagram:
+    """Where everything of the neighbourhood diagram goes (``templates/ld/diagram.html`` draws it)."""
+
+    title: str
+    width: int
+    height: float
+    box_width: int
+    box_height: int
+    sides: list[DiagramSide]
+    more_word: str
+    center_x: float
+    center_left: float
+    center_top: float
+    center_width: int
+    center_height: int
+    title_lines: list[tuple[float, str]]    # (baseline y, text)
+
+
+def neighbourhood_diagram(title: str, left: list[tuple[str, str, str]], right: list[tuple[str, str, str]],
+                          more_word: str = "more", limit: int = 12) -> Diagram:
     """The thing in the middle, what points at it on the left, what it points at on the right.
 
     Each node is ``(predicate label, node label, href)`` and a link; each side shows at most
     ``limit`` nodes and says how many more there are.
     """
-    def clip(items):
-        return items[:limit], max(0, len(items) - limit)
-
-    left, left_more = clip(left)
-    right, right_more = clip(right)
     title_lines = _wrap(title, 30, 3)
     center_h = 18 * len(title_lines) + 22
+    (left, left_more), (right, right_more) = [(items[:limit], max(0, len(items) - limit)) for items in (left, right)]
     rows = max(len(left) + bool(left_more), len(right) + bool(right_more), 1)
     step, box_w, box_h, width, center_w = 44, 260, 34, 960, 290
     height = max(rows * step + 24, center_h + 40)
     cx, cy = width / 2, height / 2
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-             f'class="diagram" aria-label="{escape(title)}">']
 
-    def side(items, more, x, anchor_x):
-        top = (height - (len(items) + bool(more)) * step) / 2 + 5
+    def side(shown, more, x, anchor_x) -> DiagramSide:
+        top = (height - (len(shown) + bool(more)) * step) / 2 + 5
         edge_x = x + box_w if x < cx else x
         mid = (anchor_x + edge_x) / 2
-        for i, (plabel, nlabel, href) in enumerate(items):
+        nodes = []
+        for i, (plabel, nlabel, href) in enumerate(shown):
             y = top + i * step
             ny = y + box_h / 2
-            parts.append(f'<path d="M{anchor_x},{cy} C{mid},{cy} {mid},{ny} {edge_x},{ny}" class="edge"/>')
-            parts.append(f'<a href="{escape(href)}"><g class="node"><title>{escape(plabel)}: {escape(nlabel)}</title>'
-                         f'<rect x="{x}" y="{y}" width="{box_w}" height="{box_h}" rx="6"/>'
-                         f'<text x="{x + 10}" y="{y + 13}" class="plabel">{escape(_shorten(plabel, 42))}</text>'
-                         f'<text x="{x + 10}" y="{y + 27}" class="nlabel">{escape(_shorten(nlabel, 36))}</text>'
-                         f'</g></a>')
-        if more:
-            y = top + len(items) * step
-            parts.append(f'<text x="{x + 10}" y="{y + 20}" class="more">+ {more} {escape(more_word)}</text>')
+            nodes.append(DiagramNode(plabel, nlabel, href, _shorten(plabel, 42), _shorten(nlabel, 36), x, y,
+                                     f"M{anchor_x},{cy} C{mid},{cy} {mid},{ny} {edge_x},{ny}"))
+        return DiagramSide(nodes, more, x, top + len(shown) * step)
 
-    side(left, left_more, 10, cx - center_w / 2)
-    side(right, right_more, width - 10 - box_w, cx + center_w / 2)
-    parts.append(f'<g class="center"><title>{escape(title)}</title><rect x="{cx - center_w / 2}" y="{cy - center_h / 2}" '
-                 f'width="{center_w}" height="{center_h}" rx="8"/>')
-    for i, line in enumerate(title_lines):
-        y = cy - center_h / 2 + 11 + 18 * (i + 1) - 4
-        parts.append(f'<text x="{cx}" y="{y}" text-anchor="middle">{escape(line)}</text>')
-    parts.append("</g></svg>")
-    return Markup("".join(parts))
+    center_top = cy - center_h / 2
+    return Diagram(title, width, height, box_w, box_h,
+                   [side(left, left_more, 10, cx - center_w / 2),
+                    side(right, right_more, width - 10 - box_w, cx + center_w / 2)],
+                   more_word, cx, cx - center_w / 2, center_top, center_w, center_h,
+                   [(center_top + 11 + 18 * (i + 1) - 4, line) for i, line in enumerate(title_lines)])
 
 
 # -- rendering ---------------------------------------------------------------------------------------
@@ -490,7 +471,8 @@ class Chrome:
 
 
 def render(template: str, chrome: Chrome, **context) -> str:
-    return _env.get_template(template).render(chrome=chrome, t=chrome.t, **context)
+    """A linked-data page: ``template`` (a path under ``templates/``) with the chrome and its words."""
+    return templating.render(template, chrome=chrome, t=chrome.t, **context)
 
 
 def sparql_describe_href(iri: str) -> str:
@@ -505,7 +487,7 @@ def doc_alternates(url_for_extension, with_html: bool = False) -> list[tuple[str
 def entity_html(store, base_uri: str, iri: str, lang: str, url_for_extension, canonical: str) -> str:
     page = PageBuilder(store, base_uri, lang).entity(iri)
     chrome = Chrome(lang, page.title, canonical, doc_alternates(url_for_extension), sparql_describe_href(iri))
-    return render("entity.html", chrome, page=page)
+    return render("ld/entity.html", chrome, page=page)
 
 
 # -- list and landing pages --------------------------------------------------------------------------
@@ -570,7 +552,7 @@ def list_items(store, base_uri: str, kind: str, lang: str) -> list[Value]:
 def list_html(store, base_uri: str, kind: str, lang: str) -> str:
     heading = kind_heading(kind, lang)
     chrome = Chrome(lang, heading, canonical=f"/list/{kind}")
-    return render("list.html", chrome, heading=heading, kind=kind,
+    return render("ld/list.html", chrome, heading=heading, kind=kind,
                   items=list_items(store, base_uri, kind, lang), prefix=f"{base_uri}id/{kind}/")
 
 
@@ -578,7 +560,7 @@ def not_found_html(store, base_uri: str, iri: str, lang: str) -> str:
     kind = iri[len(base_uri + "id/"):].split("/")[0] if iri.startswith(base_uri + "id/") else ""
     counts = kind_counts(store, base_uri)
     chrome = Chrome(lang, text(lang)["not_found"])
-    return render("not_found.html", chrome, iri=iri, kind=kind if kind in counts else None,
+    return render("ld/not_found.html", chrome, iri=iri, kind=kind if kind in counts else None,
                   kind_heading=kind_heading(kind, lang) if kind else "",
                   kinds=[(k, kind_heading(k, lang), counts[k]) for k, _, _ in KINDS if k in counts])
 
@@ -589,5 +571,5 @@ def landing_html(store, base_uri: str, lang: str, *, counts, dataset: dict, dump
     chrome = Chrome(lang, dataset.get("title") or "gcm-kg", canonical="/")
     entry = [(k, kind_heading(k, lang), kinds[k]) for k, _, _ in KINDS if k in kinds]
     entry += [(k, kind_heading(k, lang), n) for k, n in sorted(kinds.items()) if k not in {e[0] for e in entry}]
-    return render("landing.html", chrome, counts=counts, kinds=entry, dataset=dataset, dumps=dumps,
+    return render("ld/landing.html", chrome, counts=counts, kinds=entry, dataset=dataset, dumps=dumps,
                   example_query=example_query)

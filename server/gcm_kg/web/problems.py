@@ -8,12 +8,12 @@ goes through :func:`problem_response`.
 from __future__ import annotations
 
 import json
-from html import escape
 from http import HTTPStatus
 
 from flask import Response
 
 from gcm_kg.core.negotiation import negotiate
+from gcm_kg.web import templating
 
 ERROR_TYPES = ["application/problem+json", "application/json", "text/plain", "text/html"]
 
@@ -24,6 +24,12 @@ def problem_body(status: int, detail: str, *, title: str | None = None, **extra)
     return body
 
 
+def problem_html(body: dict) -> str:
+    """The problem ``body`` as a page (``templates/problem.html``)."""
+    members = [(name, value) for name, value in body.items() if name not in ("type", "title", "status")]
+    return templating.render("problem.html", status=body["status"], title=body["title"], members=members)
+
+
 def problem_response(status: int, detail: str, accept: str | None = None, *, title: str | None = None,
                      headers: dict[str, str] | None = None, **extra) -> Response:
     """An error response for ``status`` with ``detail``, in the format ``accept`` prefers."""
@@ -32,12 +38,7 @@ def problem_response(status: int, detail: str, accept: str | None = None, *, tit
     if media_type in ("application/problem+json", "application/json"):
         text, mimetype = json.dumps(body, ensure_ascii=False), "application/problem+json"
     elif media_type == "text/html":
-        rows = "".join(f"<dt>{escape(str(k))}</dt><dd><pre>{escape(str(v))}</pre></dd>"
-                       for k, v in body.items() if k not in ("type", "title", "status"))
-        text = (f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>{status} {escape(body['title'])}"
-                f"</title></head><body><h1>{status} {escape(body['title'])}</h1><dl>{rows}</dl>"
-                f"<p><a href=\"/\">gcm-kg home</a></p></body></html>")
-        mimetype = "text/html"
+        text, mimetype = problem_html(body), "text/html"
     else:
         text, mimetype = f"{status} {body['title']}: {detail}\n", "text/plain"
     response = Response(text, status=status, mimetype=mimetype)

@@ -24,14 +24,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Response, current_app, request
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from gcm_kg.core.namespaces import BASE, PREFIXES
+from gcm_kg.web import templating
 
-_HERE = Path(__file__).parent
-STATIC = _HERE / "static"
-_env = Environment(loader=FileSystemLoader(str(_HERE / "templates" / "query")),
-                   autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+STATIC = Path(__file__).parent / "static"
 
 #: Prefixes written at the top of a new query, most useful first (all of PREFIXES are known to
 #: the editor's "add missing prefixes" action).
@@ -111,7 +108,8 @@ def query_page() -> Response:
     """The query page, prefilled from ``?query=`` (or with the default query)."""
     query = request.args.get("query")
     config = page_config()
-    html = _env.get_template("page.html").render(
+    html = templating.render(
+        "query/page.html",
         query=query if query is not None else default_query(),
         config_json=json.dumps(config, ensure_ascii=False).replace("<", "\\u003c").replace(
             ">", "\\u003e").replace("&", "\\u0026"),

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from markupsafe import Markup
 
 from gcm_kg.web.pages import (Chrome, PageBuilder, Row, Value, curie, doc_alternates, pick_literal, render, _natural_key)
 from gcm_kg.core.namespaces import DCT, FOAF, GRAPH, OWL, PREFIXES, RDF, RDF_TYPE, RDFS, SH, SKOS, VANN
@@ -216,9 +215,21 @@ def _usage(store, terms: list[str]) -> dict[str, tuple[int, list]]:
 # -- the shapes ------------------------------------------------------------------------------------
 
 @dataclass
+class ShaclValue:
+    """A value in the shapes documentation, as ``templates/ld/macros.html`` (``shacl_value``) writes it."""
+
+    kind: str                   # "iri", "literal", "list" or "node" (a blank node's own statements)
+    text: str = ""              # an IRI's compact name, or a literal's text
+    iri: str | None = None
+    lang: str | None = None
+    items: list["ShaclValue"] = field(default_factory=list)                  # a list's members
+    pairs: list[tuple[str, "ShaclValue"]] = field(default_factory=list)     # a blank node's statements
+
+
+@dataclass
 class Constraint:
     name: str
-    value: Markup | str
+    value: ShaclValue
 
 
 @dataclass
@@ -284,7 +295,7 @@ def shapes_doc(store, settings, lang: str) -> ShapesDoc:
         shape = Shape(
             iri=node.value, anchor=anchor, label=_lit(index, node, RDFS + "label", lang) or anchor,
             comment=_lit(index, node, RDFS + "comment", lang) or _lit(index, node, SH + "description", lang),
-            targets=[Constraint(t, _render(index, o)) for t in _TARGETS for o in index.objects(node, SH + t)],
+            targets=[Constraint(t, _shacl_value(index, o)) for t in _TARGETS for o in index.objects(node, SH + t)],
             severity=_severity(index, node), message=_lit(index, node, SH + "message", lang),
             constraints=_constraints(index, node, _SHAPE_SKIP),
             properties=[_property_shape(index, p, lang) for p in index.objects(node, SH + "property")],
@@ -335,7 +346,7 @@ def _constraints(index: GraphIndex, node, skip: set) -> list[Constraint]:
             continue
         name = p[len(SH):] if p.startswith(SH) else curie(p)
         for o in objs:
-            out.append(Constraint(name, _render(index, o)))
+            out.append(Constraint(name, _shacl_value(index, o)))
     out.sort(key=lambda c: (_CONSTRAINT_ORDER.index(c.name) if c.name in _CONSTRAINT_ORDER else 99, c.name))
     return out
 
@@ -377,22 +388,16 @@ def _path(index: GraphIndex, node) -> str:
     return "?"
 
 
-def _render(index: GraphIndex, term) -> Markup | str:
-    from markupsafe import escape
-
+def _shacl_value(index: GraphIndex, term) -> ShaclValue:
     if isinstance(term, ox.NamedNode):
-        return Markup(f'<code title="{escape(term.value)}">{escape(curie(term.value))}</code>')
+        return ShaclValue("iri", curie(term.value), iri=term.value)
     if isinstance(term, ox.Literal):
-        text = term.value
-        if term.language:
-            return Markup(f'{escape(text)}<span class="lang">{escape(term.language)}</span>')
-        return Markup(f"<code>{escape(text)}</code>") if len(text) < 80 else text
+        return ShaclValue("literal", term.value, lang=term.language)
     items = _list(index, term)
     if items is not None:
-        return Markup(", ".join(str(_render(index, i)) for i in items))
-    parts = [f"{escape(p[len(SH):] if p.startswith(SH) else curie(p))} {_render(index, o)}"
-             for p, objs in index.spo.get(term, {}).items() for o in objs]
-    return Markup("[ " + " ; ".join(parts) + " ]")
+        return ShaclValue("list", items=[_shacl_value(index, i) for i in items])
+    return ShaclValue("node", pairs=[(p[len(SH):] if p.startswith(SH) else curie(p), _shacl_value(index, o))
+                                     for p, objs in index.spo.get(term, {}).items() for o in objs])
 
 
 # -- rendering --------------------------------------------------------------------------------------
@@ -402,11 +407,11 @@ def html(kind: str, store, settings, lang: str, url_for_extension) -> str:
         doc = ontology_doc(store, settings, lang)
         chrome = Chrome(lang, doc.title, "/ontology.html", doc_alternates(url_for_extension),
                         "/sparql?query=" + _q(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"))
-        return render("ontology.html", chrome, doc=doc)
+        return render("ld/ontology.html", chrome, doc=doc)
     doc = shapes_doc(store, settings, lang)
     chrome = Chrome(lang, doc.title, "/shapes.html", doc_alternates(url_for_extension),
                     "/sparql?query=" + _q(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{SHAPES_GRAPH}> {{ ?s ?p ?o }} }}"))
-    return render("shapes.html", chrome, doc=doc)
+    return render("ld/shapes.html", chrome, doc=doc)
 
 
 def _q(query: str) -> str:
@@ -445,4 +450,4 @@ def void_html(store, settings, triples_: list[ox.Triple], lang: str, url_for_ext
         entries.sort(key=lambda e: (-e[2], e[1]))
         tables.append((builder.labels.label(partition), entries))
     chrome = Chrome(lang, "VoID / DCAT", "/.well-known/void", doc_alternates(url_for_extension))
-    return render("void.html", chrome, props=rows, iri=ds.value, tables=tables)
+    return render("ld/void.html", chrome, props=rows, iri=ds.value, tables=tables)

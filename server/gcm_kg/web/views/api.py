@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from html import escape
 
 import pyoxigraph as ox
 from flask import Flask, Response, redirect, request
@@ -19,6 +18,7 @@ from gcm_kg import __version__
 from gcm_kg.services import canned
 from gcm_kg.sparql import catalogue
 from gcm_kg.rdf import formats
+from gcm_kg.web import templating
 from gcm_kg.web.context import get_settings, get_store
 from gcm_kg.core.negotiation import negotiate, parse_accept, quality
 from gcm_kg.core.namespaces import PREFIXES
@@ -112,50 +112,9 @@ def list_queries() -> Response:
     return response
 
 
-_CSS = ("body{font:15px/1.5 system-ui,sans-serif;max-width:64rem;margin:1rem auto;padding:0 1rem;color:#1b1b1b}"
-        "pre{background:#f4f4f4;padding:.5rem;overflow:auto;font-size:13px}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:.2rem .4rem;text-align:left;vertical-align:top}"
-        "section{border-top:1px solid #ddd;margin-top:1.5rem}code{font-size:13px}")
-
-
-def _page(title: str, body: str) -> str:
-    return (f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
-            f"<meta name=viewport content='width=device-width,initial-scale=1'><title>{escape(title)}</title>"
-            f"<style>{_CSS}</style></head><body>{body}</body></html>")
-
-
 def _listing_html(queries: dict[str, catalogue.CannedQuery]) -> str:
-    parts = ["<h1>Research queries</h1><p>Canned SPARQL queries over the gcm-kg knowledge graph. Each runs "
-             "at <code>/api/queries/{name}</code> as JSON, CSV or any SPARQL result format (by "
-             "<code>Accept</code> or <code>?format=</code>); see the "
-             f"<a href='{escape(_root())}openapi.json'>OpenAPI description</a> and the queries "
-             f"<a href='{escape(_root())}.well-known/sparql-examples'>as RDF</a>.</p><ul>"]
-    parts += [f"<li><a href='#{q.name}'>{escape(q.title)}</a></li>" for q in queries.values()]
-    parts.append("</ul>")
-    for query in queries.values():
-        entry = describe_query(query)
-        rows = "".join(
-            f"<tr><td><code>{escape(p.name)}</code></td><td>{escape(p.type)}{' (repeatable)' if p.multiple else ''}</td>"
-            f"<td>{escape(', '.join(p.default) or ('required' if p.required else 'optional'))}</td>"
-            f"<td>{escape(p.description)}{(' One of: ' + escape(', '.join(p.values))) if p.values else ''}</td></tr>"
-            for p in query.params)
-        inputs = "".join(
-            f"<label>{escape(p.name)} <input name='{escape(p.name)}' value='{escape(p.default[0] if p.default else '')}'"
-            f" size=40></label><br>" for p in query.params)
-        snippets = "".join(f"<h4>{escape(k)}</h4><pre><code>{escape(v)}</code></pre>" for k, v in entry["snippets"].items())
-        parts.append(
-            f"<section id='{escape(query.name)}'><h2>{escape(query.title)}</h2><p><code>{escape(query.name)}</code> — "
-            f"{escape(query.description)}</p><p>Keywords: {escape(', '.join(query.keywords))}</p>"
-            + (f"<table><tr><th>parameter</th><th>type</th><th>default</th><th>description</th></tr>{rows}</table>"
-               if rows else "<p>No parameters.</p>")
-            + f"<form action='{escape(entry['url'])}' method=get>{inputs}<label>format <select name=format>"
-            + "".join(f"<option>{f}</option>" for f in FORMAT_NAMES)
-            + f"</select></label> <button>Run</button></form><p><a href='{escape(entry['url'])}'>JSON</a> · "
-            f"<a href='{escape(entry['url'])}?format=csv'>CSV</a> · "
-            f"<a href='{escape(entry['permalink'])}'>open in the query editor</a></p>"
-            f"<details><summary>SPARQL</summary><pre><code>{escape(entry['sparql'])}</code></pre></details>"
-            f"<details><summary>Copy-paste snippets</summary>{snippets}</details></section>")
-    return _page("gcm-kg research queries", "".join(parts))
+    return templating.render("api/listing.html", root=_root(), formats=list(FORMAT_NAMES),
+                             queries=[(query, describe_query(query)) for query in queries.values()])
 
 
 # -- running -------------------------------------------------------------------------------------
@@ -245,28 +204,22 @@ def run_query(name: str) -> Response:
     return response
 
 
-def _cell(term) -> str:
+def _cell(term) -> dict:
+    """A result cell for the HTML table: our IRIs link to their pages, under their compact names."""
     if term is None:
-        return ""
+        return {"text": "", "href": None}
     if isinstance(term, ox.NamedNode):
-        return f"<a href='{escape(_href(term.value))}'>{escape(canned.compact(term.value))}</a>"
-    return escape(canned.display(term, None))
+        return {"text": canned.compact(term.value), "href": _href(term.value)}
+    return {"text": canned.display(term, None), "href": None}
 
 
 def _result_html(query, bound, table, limit, offset, has_next) -> str:
-    head = "".join(f"<th>{escape(c)}</th>" for c in table.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in table.rows)
-    nav = []
-    if offset:
-        nav.append(f"<a rel=prev href='{escape(_page_url(query.name, limit, max(0, offset - limit)))}'>previous</a>")
-    if has_next:
-        nav.append(f"<a rel=next href='{escape(_page_url(query.name, limit, offset + limit))}'>next</a>")
-    params = ", ".join(f"{escape(k)} = {escape(v)}" for k, v in bound.query_string()) or "none"
-    return _page(query.title, f"<p><a href='{escape(_api_url())}'>research queries</a></p>"
-                              f"<h1>{escape(query.title)}</h1><p>{escape(query.description)}</p>"
-                              f"<p>Parameters: {params}. Rows {offset + 1}–{offset + len(table.rows)}. "
-                              f"<a href='{escape(_permalink(bound))}'>Open in the query editor</a>.</p>"
-                              f"<table><tr>{head}</tr>{rows}</table><p>{' · '.join(nav)}</p>")
+    return templating.render(
+        "api/result.html", query=query, listing=_api_url(), permalink=_permalink(bound), offset=offset,
+        parameters=bound.query_string(), columns=table.columns,
+        rows=[[_cell(term) for term in row] for row in table.rows],
+        previous_page=_page_url(query.name, limit, max(0, offset - limit)) if offset else None,
+        next_page=_page_url(query.name, limit, offset + limit) if has_next else None)
 
 
 # -- queries as RDF ------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from html import escape
 from urllib.parse import quote
 
 from flask import Blueprint, Response, redirect, request
@@ -30,6 +29,7 @@ from flask import Blueprint, Response, redirect, request
 from gcm_kg.services import dataset_description as dd
 from gcm_kg.rdf import export
 from gcm_kg.web import pages as html_pages
+from gcm_kg.web import templating
 from gcm_kg.services import linked_data as ld
 from gcm_kg.web.context import get_settings, get_store
 from gcm_kg.rdf.formats import content_type
@@ -244,12 +244,7 @@ def void():
 
 @bp.get("/download/")
 def downloads():
-    lines = [f'<li><a href="{escape(d["href"])}">{escape(d["name"])}</a> ({escape(d["label"])}, {d["size"]}, '
-             f'sha256 <code>{d["sha256"]}</code>) · <a href="{escape(d["href"])}.gz">.gz</a></li>'
-             for d in dd.publication(get_store()).dumps(_site())]
-    body = ("<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Downloads · gcm-kg</title></head>"
-            "<body><h1>gcm-kg dumps</h1><p>The whole graph (ontology, data and shapes). Checksums are also "
-            "in the <a href=\"/.well-known/void\">DCAT description</a>.</p><ul>" + "".join(lines) + "</ul></body></html>")
+    body = templating.render("ld/downloads.html", dumps=dd.publication(get_store()).dumps(_site()))
     return Response(body, content_type="text/html; charset=utf-8")
 
 
@@ -290,11 +285,7 @@ def sitemap():
         urls += [f"{site}/list/{kind}" for kind in sorted(html_pages.kind_counts(store, settings.base_uri))]
         prefix = settings.base_uri + "id/"
         urls += [site + ld.doc_path(iri[len(prefix):], "html") for iri in ld.minted_subjects(store, settings.base_uri)]
-        body = ['<?xml version="1.0" encoding="UTF-8"?>',
-                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-        body += [f"<url><loc>{escape(u)}</loc></url>" for u in urls]
-        body.append("</urlset>\n")
-        return "\n".join(body)
+        return templating.render("ld/sitemap.xml", urls=urls)
 
     return Response(_cached(("sitemap", site), make), content_type="application/xml; charset=utf-8")
 

@@ -20,7 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from gcm_kg.rdf import rdfio
 from gcm_kg.core.negotiation import negotiate
-from gcm_kg.web.pages import Chrome, render
+from gcm_kg.web.pages import Chrome, render, text
 from gcm_kg.web.problems import problem_response
 
 #: Media types accepted as input, and the parser used for each.
@@ -77,7 +77,7 @@ def validate_bytes(data: bytes, media_type: str):
 def handle(request, settings, lang: str) -> Response:
     accept = request.headers.get("Accept")
     if request.method == "GET":
-        return _html(render("validate.html", Chrome(lang, "Validate"), result=None, data="", fmt="turtle"))
+        return _html(validate_page(lang))
     limit = settings.extra.get("validate_max_bytes", settings.max_body_bytes)
     form = request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
     try:
@@ -99,8 +99,8 @@ def handle(request, settings, lang: str) -> Response:
         result = validate_bytes(data, media_type)
     except BadInput as error:
         if form or negotiate(accept, OUTPUT_TYPES) == "text/html" and not negotiate(accept, ["application/json"]):
-            page = render("validate.html", Chrome(lang, "Validate"), result=None, error=error,
-                          data=request.form.get("data", "") if form else "", fmt=request.form.get("format", "turtle") if form else "turtle")
+            page = validate_page(lang, error=error, data=request.form.get("data", "") if form else "",
+                                 fmt=request.form.get("format", "turtle") if form else "turtle")
             return _html(page, error.status)
         return problem_response(error.status, error.detail, accept, **error.extra)
     return report_response(result, accept if not form else "text/html", lang,
@@ -127,12 +127,19 @@ def report_response(result, accept: str | None, lang: str, data: str | None = No
                  "message": r.message, "shape": validation.compact(r.source_shape),
                  "anchor": str(r.source_shape).rsplit("/", 1)[-1] if r.source_shape is not None else ""}
                 for r in result.results]
-        body = render("validate.html", Chrome(lang, "Validate"), result=result, rows=rows,
-                      summary=validation.summary(result), data=data or "", fmt=fmt)
+        body = validate_page(lang, result=result, rows=rows, summary=validation.summary(result), data=data or "",
+                             fmt=fmt)
         ctype = "text/html; charset=utf-8"
     response = Response(body, content_type=ctype)
     response.headers["Vary"] = "Accept"
     return response
+
+
+def validate_page(lang: str, *, result=None, error: BadInput | None = None, rows: list[dict] | None = None,
+                  summary: str = "", data: str = "", fmt: str = "turtle") -> str:
+    """The HTML page of ``/validate``: the form (prefilled with ``data``), and the report or the error."""
+    return render("ld/validate.html", Chrome(lang, text(lang)["validate"]), result=result, error=error,
+                  rows=rows or [], summary=summary, data=data, fmt=fmt)
 
 
 def _html(body: str, status: int = 200) -> Response:
