@@ -1,6 +1,6 @@
 """``gcm-kg serve`` options that become :class:`~gcm_kg.core.settings.Settings`: ``--public-url``
-(the site root; a value ending in ``/sparql`` is read as its parent, with a warning on stderr).
-Nothing here starts a server."""
+(the site root; a value ending in ``/sparql`` is read as its parent, with a warning on stderr) and
+``--proxy-headers``. Nothing here starts a server."""
 
 from __future__ import annotations
 
@@ -34,8 +34,14 @@ def test_a_bad_public_url_exits_2_saying_why_before_serving(capsys, value, reaso
     assert err.startswith(f"gcm-kg serve: public URL {value!r}") and reason in err
 
 
-def test_serve_help_explains_the_public_url(capsys):
+def test_proxy_headers_are_trusted_only_when_asked_for():
+    assert _settings().proxy_headers is False
+    assert _settings("--proxy-headers").proxy_headers is True
+
+
+def test_serve_help_explains_both_options(capsys):
     with pytest.raises(SystemExit):
         build_parser().parse_args(["serve", "--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert "--public-url URL public root of the site" in out and "ending in /sparql is read as its parent" in out
+    assert "--proxy-headers trust X-Forwarded-For, -Proto, -Host, -Port and -Prefix" in out

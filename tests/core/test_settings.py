@@ -45,3 +45,7 @@ def test_a_request_root_that_is_no_url_is_refused():
     with pytest.raises(PublicUrlError, match="request root URL"):
         Settings().public_urls("http:///")
 
+
+def test_proxy_headers_are_off_unless_asked_for():
+    assert Settings().proxy_headers is False
+    assert Settings(proxy_headers=True).proxy_headers is True

@@ -1,7 +1,8 @@
 """Every public URL the site writes is under its one root (Flask ``test_client()``, in-process).
 
 The root is ``--public-url`` when given (a value ending in ``/sparql`` is read as its parent);
-otherwise the request's own root, with its ``SCRIPT_NAME`` prefix. :func:`site_links` gathers what the site
+otherwise the request's own root, with its ``SCRIPT_NAME`` prefix, and with the proxy's
+``X-Forwarded-*`` headers only under ``--proxy-headers``. :func:`site_links` gathers what the site
 says about itself from every place that names it: Service Description, VoID/DCAT, API listing and
 snippets, OpenAPI, sitemap and robots.txt, the query page's config, ``Link``, ``Location`` and
 ``Content-Location`` headers and the landing page's dump links.
@@ -17,14 +18,17 @@ from urllib.parse import urljoin, urlsplit
 import pyoxigraph as ox
 import pytest
 import requests
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gcm_kg.core.namespaces import DCAT, RDFS, SD, VOID
 from gcm_kg.core.public_urls import PublicUrlWarning
 from gcm_kg.core.settings import Settings
 from gcm_kg.store.embedded import EmbeddedStore
 from gcm_kg.web.app import create_app
+from gcm_kg.web.views.protocol import FastPath
 
 ROOT = "https://example.org/kg/"
+FORWARDED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "proxy.example", "X-Forwarded-Prefix": "/kg"}
 DUMP_COUNT = 4  # nt, ttl, jsonld, nq
 
 
@@ -154,14 +158,70 @@ def test_a_public_url_ending_in_sparql_gives_the_same_urls_and_a_warning(store):
     assert_all_under(ROOT, site_links(client))
 
 
-def test_the_public_url_wins_over_the_requests_own_root(store):
-    client = create_app(Settings(public_url=ROOT), store).test_client()
-    assert_all_under(ROOT, site_links(client, base_url="http://127.0.0.1:8000/other/"))
+def test_the_public_url_wins_over_the_request_and_its_forwarded_headers(store):
+    client = create_app(Settings(public_url=ROOT, proxy_headers=True), store).test_client()
+    assert_all_under(ROOT, site_links(client, headers=FORWARDED, base_url="http://127.0.0.1:8000/other/"))
 
 
 def test_without_a_public_url_urls_follow_the_script_name_prefix(store):
     client = create_app(Settings(), store).test_client()
     assert_all_under("http://localhost/kg/", site_links(client, base_url="http://localhost/kg/"))
+
+
+def test_with_proxy_headers_the_forwarded_proto_host_and_prefix_make_the_root(store):
+    client = create_app(Settings(proxy_headers=True), store).test_client()
+    assert_all_under("https://proxy.example/kg/", site_links(client, headers=FORWARDED))
+
+
+def test_with_proxy_headers_a_forwarded_prefix_is_the_whole_prefix_in_place_of_the_script_name(store):
+    client = create_app(Settings(proxy_headers=True), store).test_client()
+    assert_all_under("http://localhost/kg/", site_links(client, headers={"X-Forwarded-Prefix": "/kg"},
+                                                        base_url="http://localhost/app/"))
+
+
+def test_without_proxy_headers_forwarded_headers_are_ignored(store):
+    client = create_app(Settings(), store).test_client()
+    found = site_links(client, headers=FORWARDED)
+    assert_all_under("http://localhost/", found)
+    assert "proxy.example" not in json.dumps(found)
+
+
+def test_the_proxy_fix_wraps_the_sparql_fast_path_so_both_see_the_proxys_request(store):
+    assert not isinstance(create_app(Settings(), store).wsgi_app, ProxyFix)
+    app = create_app(Settings(proxy_headers=True), store)
+    assert isinstance(app.wsgi_app, ProxyFix) and isinstance(app.wsgi_app.app, FastPath)
+    # a query the fast path answers, behind the proxy
+    response = app.test_client().get("/sparql", query_string={"query": "ASK {}"}, headers={
+        **FORWARDED, "Accept": "application/sparql-results+json"})
+    assert response.status_code == 200 and response.json["boolean"] is True
+
+
+ROUTES = ["/sparql", "/.well-known/void", "/openapi.json", "/api/queries", "/sitemap.xml", "/robots.txt", "/",
+          "/id/objective/9", "/doc/objective/9"]
+
+
+@pytest.mark.parametrize("headers", [
+    {"X-Forwarded-Proto": "javascript"},
+    {"X-Forwarded-Host": "evil host<>"},
+    {"X-Forwarded-Port": "99999"},
+    {"X-Forwarded-Prefix": "/kg%zz"},
+], ids=["proto", "host", "port", "prefix"])
+def test_forwarded_headers_that_make_no_url_get_a_400_saying_so(store, headers):
+    client = create_app(Settings(proxy_headers=True), store).test_client()
+    for path in ROUTES:
+        response = client.get(path, headers={"Accept": "text/turtle", **headers})
+        assert response.status_code == 400, (path, response.status_code)
+        assert "no public URL can be made from this request" in response.text
+
+
+@pytest.mark.parametrize("prefix", ["//evil.example", ".evil.example", "evil.example"])
+def test_a_forwarded_prefix_stays_a_path_and_never_names_another_host(store, prefix):
+    client = create_app(Settings(proxy_headers=True), store).test_client()
+    response = client.get("/id/objective/9", headers={"Accept": "text/turtle", "X-Forwarded-Prefix": prefix})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/" + prefix.lstrip("/") + "/doc/objective/9.ttl"
+    sd = client.get("/sparql", headers={"Accept": "text/turtle", "X-Forwarded-Prefix": prefix})
+    assert f"<http://localhost/{prefix.lstrip('/')}/sparql>" in sd.text
 
 
 def test_an_invalid_host_is_a_400_without_a_public_url_and_ignored_with_one(store):

@@ -148,6 +148,9 @@ def _add_serve(sub) -> None:
                    help="public root of the site behind a reverse proxy, e.g. https://example.org/kg/ "
                         "(endpoint URL/sparql, dumps URL/download/…); a URL ending in /sparql is read as "
                         "its parent, with a warning. Default: the root each request came to")
+    p.add_argument("--proxy-headers", action="store_true",
+                   help="trust X-Forwarded-For, -Proto, -Host, -Port and -Prefix from the one proxy in front "
+                        "(use only when every request comes through it); default: ignored")
     p.add_argument("--endpoint", metavar="URL",
                    help="answer from this SPARQL 1.1 endpoint (loaded with `gcm-kg load`) instead of the "
                         "embedded store; its default graph must be the union of its graphs")
@@ -174,6 +177,7 @@ def serve_settings(args) -> Settings:
                             timeout=args.timeout,
                             max_rows=args.max_rows, cors_origins=tuple(args.cors_origin),
                             allow_service=tuple(args.allow_service), public_url=args.public_url,
+                            proxy_headers=args.proxy_headers,
                             endpoint=args.endpoint, endpoint_auth=_auth(args),
                             endpoint_timeout_param=args.endpoint_timeout_param)
     for warning in caught:

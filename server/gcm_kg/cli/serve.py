@@ -71,6 +71,10 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int) -> 
         "loglevel": "info",
         "proc_name": "gcm-kg",
         "control_socket_disable": True,      # gunicorn ≥ 24 would open a control socket in $HOME
+        # gunicorn would take X-Forwarded-Proto (and a SCRIPT_NAME header) from any peer on
+        # 127.0.0.1 by default; whether proxy headers count is --proxy-headers' decision alone
+        # (Settings.proxy_headers → ProxyFix in create_app), so gunicorn trusts no peer's.
+        "forwarded_allow_ips": "",
     }
 
 

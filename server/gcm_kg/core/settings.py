@@ -24,6 +24,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()   # allow-list; ("*",) allows any origin, never with credentials
     allow_service: tuple[str, ...] = ()  # SERVICE (federation) endpoints allowed; empty: SERVICE refused
     public_url: str | None = None        # public root of the site (read by public_root: ends in "/")
+    proxy_headers: bool = False          # trust X-Forwarded-* from the proxy in front (werkzeug ProxyFix)
     endpoint: str | None = None          # a SPARQL 1.1 query URL answering instead of the embedded store
     endpoint_auth: tuple[str, str] | None = None  # HTTP Basic credentials for ``endpoint``
     endpoint_timeout_param: str | None = None     # request parameter the engine takes a time limit by
@@ -35,6 +36,7 @@ class Settings:
 
     def public_urls(self, request_root: str) -> PublicUrls:
         """The site's public URLs: under ``public_url`` when given, else under ``request_root``,
-        the root URL the request came to (with its ``SCRIPT_NAME`` prefix). Raises
+        the root URL the request came to (with its ``SCRIPT_NAME`` prefix, and the proxy's
+        ``X-Forwarded-*`` headers applied when ``proxy_headers`` trusts them). Raises
         :class:`~gcm_kg.core.public_urls.PublicUrlError` when that is no valid root (a bad Host)."""
         return PublicUrls(self.public_url or site_root(request_root, "request root URL"))

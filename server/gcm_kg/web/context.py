@@ -21,7 +21,8 @@ def get_settings() -> Settings:
 
 
 def request_root() -> str:
-    """The root URL this request came to: scheme and host, then the ``SCRIPT_NAME`` prefix.
+    """The root URL this request came to: scheme and host, then the ``SCRIPT_NAME`` prefix (as
+    ``ProxyFix`` left them when ``--proxy-headers`` trusts the proxy's ``X-Forwarded-*``).
 
     The prefix is always read as a path, with one leading ``/``: a prefix such as
     ``//evil.example`` or ``.evil.example`` can never turn into a host.
@@ -32,10 +33,10 @@ def request_root() -> str:
 
 def get_public_urls() -> PublicUrls:
     """The public URLs for this request (:meth:`Settings.public_urls`); 400 when ``--public-url``
-    is not given and the request's Host makes no valid URL, as
+    is not given and the request's Host (or a trusted proxy's headers) make no valid URL, as
     RFC 9112 §3.2 asks for a Host with an invalid value."""
     try:
         return get_settings().public_urls(request_root())
     except PublicUrlError as error:
-        raise BadRequest(f"no public URL can be made from this request's Host: {error}") \
+        raise BadRequest(f"no public URL can be made from this request's Host and forwarded headers: {error}") \
             from None
