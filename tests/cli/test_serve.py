@@ -126,6 +126,44 @@ def test_serve_holds_extra_files_in_memory_each_in_its_own_graph():
         stop(process)
 
 
+def _sd_endpoint(url: str, headers: dict) -> list[ox.NamedNode]:
+    sd = requests.get(url, headers={"Accept": "text/turtle", **headers}, timeout=10)
+    endpoint = ox.NamedNode("http://www.w3.org/ns/sparql-service-description#endpoint")
+    return [t.object for t in ox.parse(sd.content, format=ox.RdfFormat.TURTLE) if t.predicate == endpoint]
+
+
+def test_serve_trusts_forwarded_headers_from_the_proxy_only_with_proxy_headers():
+    """gunicorn on its own would take X-Forwarded-Proto from a peer on 127.0.0.1; only
+    --proxy-headers makes the service believe a proxy, on the fast path of /sparql as well."""
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "proxy.example", "X-Forwarded-Prefix": "/kg"}
+    plain, plain_url = start("--workers", "1")
+    proxied, proxied_url = start("--workers", "1", "--proxy-headers")
+    try:
+        wait_until_up(plain_url, plain)
+        wait_until_up(proxied_url, proxied)
+        assert _sd_endpoint(plain_url, forwarded) == [ox.NamedNode(plain_url)]
+        assert _sd_endpoint(proxied_url, forwarded) == [ox.NamedNode("https://proxy.example/kg/sparql")]
+        answer = requests.post(proxied_url, data="ASK {}", timeout=10, headers={
+            **forwarded, "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+        assert answer.json()["boolean"] is True
+    finally:
+        errors = [stop(plain), stop(proxied)]
+    assert "Traceback" not in "".join(errors)
+
+
+def test_serve_reads_a_public_url_ending_in_sparql_as_the_root_and_says_so():
+    process, url = start("--workers", "1", "--public-url", "https://example.org/kg/sparql")
+    try:
+        wait_until_up(url, process)
+        assert _sd_endpoint(url, {}) == [ox.NamedNode("https://example.org/kg/sparql")]
+        void = requests.get(url.removesuffix("sparql") + ".well-known/void", headers={"Accept": "text/turtle"},
+                            timeout=60)
+        assert "<https://example.org/kg/download/gcm-kg.nt>" in void.text
+    finally:
+        err = stop(process)
+    assert "gcm-kg serve: warning: public URL https://example.org/kg/sparql names the SPARQL endpoint" in err
+
+
 def test_serve_with_a_malformed_extra_file_exits_2_naming_file_and_line():
     bad = FIXTURES / "malformed-unterminated-literal.ttl"
     result = subprocess.run(GCM_KG + ["serve", "--port", str(free_port()), str(bad)],

@@ -45,7 +45,8 @@ def test_every_reused_term_the_pages_show_has_a_label(shipped_store):
     namespaces, and the vocabularies the VoID description lists: all labelled in both languages."""
     terms = {row["t"].value for row in shipped_store.query(
         "SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } FILTER(isIRI(?t)) }")}
-    void = dd.void_triples(shipped_store, Settings(), "http://localhost/", with_validation=False)
+    settings = Settings()
+    void = dd.void_triples(shipped_store, settings, settings.public_urls("http://localhost/"), with_validation=False)
     terms |= {t.predicate.value for t in void}
     terms |= {t.object.value for t in void if t.predicate.value == RDF_TYPE}
     terms |= {t.object.value for t in void if t.predicate.value == PREFIXES["void"] + "vocabulary"}

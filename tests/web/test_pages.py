@@ -199,8 +199,9 @@ def test_api_result_cells(client):
 
 def test_downloads_and_sitemap_templates_escape_their_values():
     dumps = [{"href": "/download/x.ttl?a=1&b=<2>", "name": "<b>x</b>", "label": "Turtle", "size": "1 kB", "sha256": "00"}]
-    page = templating.render("ld/downloads.html", dumps=dumps)
+    page = templating.render("ld/downloads.html", dumps=dumps, void_path="/kg/.well-known/void?x=<1>")
     assert "<b>x</b>" not in page and '<a href="/download/x.ttl?a=1&amp;b=&lt;2&gt;">&lt;b&gt;x&lt;/b&gt;</a>' in page
+    assert 'href="/kg/.well-known/void?x=&lt;1&gt;"' in page
     sitemap = templating.render("ld/sitemap.xml", urls=["https://example.org/doc?a=1&b=<2>"])
     assert "<loc>https://example.org/doc?a=1&amp;b=&lt;2&gt;</loc>" in sitemap
     (url,) = ElementTree.fromstring(sitemap)  # well-formed XML, the URL as it was

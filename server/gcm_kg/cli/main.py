@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gcm_kg import __version__
 from gcm_kg.core.namespaces import BASE
+
+if TYPE_CHECKING:
+    from gcm_kg.core.settings import Settings
 
 
 def _add_validate(sub) -> None:
@@ -139,7 +144,13 @@ def _add_serve(sub) -> None:
                    help="allow cross-origin requests from ORIGIN (repeatable; '*' for any, without credentials)")
     p.add_argument("--allow-service", action="append", default=[], metavar="URL",
                    help="allow SPARQL SERVICE calls to this endpoint (repeatable; default: SERVICE refused)")
-    p.add_argument("--public-url", help="public URL of the service when behind a reverse proxy")
+    p.add_argument("--public-url", metavar="URL",
+                   help="public root of the site behind a reverse proxy, e.g. https://example.org/kg/ "
+                        "(endpoint URL/sparql, dumps URL/download/…); a URL ending in /sparql is read as "
+                        "its parent, with a warning. Default: the root each request came to")
+    p.add_argument("--proxy-headers", action="store_true",
+                   help="trust X-Forwarded-For, -Proto, -Host, -Port and -Prefix from the one proxy in front "
+                        "(use only when every request comes through it); default: ignored")
     p.add_argument("--endpoint", metavar="URL",
                    help="answer from this SPARQL 1.1 endpoint (loaded with `gcm-kg load`) instead of the "
                         "embedded store; its default graph must be the union of its graphs")
@@ -153,16 +164,31 @@ def _add_serve(sub) -> None:
     p.set_defaults(func=_run_serve)
 
 
-def _run_serve(args) -> int:
-    from gcm_kg.cli.serve import serve
+def serve_settings(args) -> Settings:
+    """The :class:`Settings` of ``gcm-kg serve``; a warning about how an option was read (e.g. a
+    ``--public-url`` ending in ``/sparql``) is printed on stderr, a bad value raises
+    :class:`~gcm_kg.core.public_urls.PublicUrlError`."""
+    from gcm_kg.core.public_urls import PublicUrlWarning
     from gcm_kg.core.settings import Settings
 
-    settings = Settings(base_uri=args.base_uri, store_path=args.store, extra_files=tuple(args.extra_files),
-                        timeout=args.timeout,
-                        max_rows=args.max_rows, cors_origins=tuple(args.cors_origin),
-                        allow_service=tuple(args.allow_service), public_url=args.public_url,
-                        endpoint=args.endpoint, endpoint_auth=_auth(args),
-                        endpoint_timeout_param=args.endpoint_timeout_param)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PublicUrlWarning)
+        settings = Settings(base_uri=args.base_uri, store_path=args.store, extra_files=tuple(args.extra_files),
+                            timeout=args.timeout,
+                            max_rows=args.max_rows, cors_origins=tuple(args.cors_origin),
+                            allow_service=tuple(args.allow_service), public_url=args.public_url,
+                            proxy_headers=args.proxy_headers,
+                            endpoint=args.endpoint, endpoint_auth=_auth(args),
+                            endpoint_timeout_param=args.endpoint_timeout_param)
+    for warning in caught:
+        print(f"gcm-kg serve: warning: {warning.message}", file=sys.stderr)
+    return settings
+
+
+def _run_serve(args) -> int:
+    from gcm_kg.cli.serve import serve
+
+    settings = serve_settings(args)
     if args.endpoint and args.store:
         print("gcm-kg serve: give either --store or --endpoint, not both", file=sys.stderr)
         return 2
@@ -202,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from gcm_kg.core.public_urls import PublicUrlError
     from gcm_kg.rdf.rdfio import RdfFileError
     from gcm_kg.store.remote import EndpointConfigError
     from gcm_kg.store.base import StoreOpenError
@@ -209,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (RdfFileError, StoreOpenError, FileExistsError, EndpointConfigError) as error:
+    except (RdfFileError, StoreOpenError, FileExistsError, EndpointConfigError, PublicUrlError) as error:
         print(f"gcm-kg {args.command}: {error}", file=sys.stderr)
         return 2
 

@@ -34,6 +34,7 @@ import shutil
 import sys
 import tempfile
 
+from gcm_kg.core.public_urls import PublicUrls
 from gcm_kg.core.settings import Settings
 
 #: Threads per worker (and so its lanes to the query process: queries it runs at once).
@@ -70,6 +71,10 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int) -> 
         "loglevel": "info",
         "proc_name": "gcm-kg",
         "control_socket_disable": True,      # gunicorn ≥ 24 would open a control socket in $HOME
+        # gunicorn would take X-Forwarded-Proto (and a SCRIPT_NAME header) from any peer on
+        # 127.0.0.1 by default; whether proxy headers count is --proxy-headers' decision alone
+        # (Settings.proxy_headers → ProxyFix in create_app), so gunicorn trusts no peer's.
+        "forwarded_allow_ips": "",
     }
 
 
@@ -120,8 +125,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
         if hasattr(executor, "start"):  # the query process, supervised from here (the master)
             executor.start()
         where = settings.endpoint or (str(settings.store_path) if settings.store_path else "in memory")
+        public = f" (public: {PublicUrls(settings.public_url).endpoint})" if settings.public_url else ""
         print(f"gcm-kg: {holds} ({where}); "
-              f"serving http://{host}:{port}/sparql with {workers} worker(s) x {THREADS} threads, "
+              f"serving http://{host}:{port}/sparql{public} with {workers} worker(s) x {THREADS} threads, "
               f"query time limit {settings.timeout:g} s, row cap {settings.max_rows}", file=sys.stderr, flush=True)
 
         def post_worker_init(worker):

@@ -1,4 +1,8 @@
-"""Service settings: one frozen object built from the command line, read by every view."""
+"""Service settings: one frozen object built from the command line, read by every view.
+
+Every public URL the service writes comes from :meth:`Settings.public_urls` (see
+:mod:`gcm_kg.core.public_urls`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gcm_kg.core.namespaces import BASE
+from gcm_kg.core.public_urls import PublicUrls, public_root, site_root
 
 
 @dataclass(frozen=True)
@@ -18,8 +23,20 @@ class Settings:
     max_body_bytes: int = 1_000_000      # request body cap (413 beyond)
     cors_origins: tuple[str, ...] = ()   # allow-list; ("*",) allows any origin, never with credentials
     allow_service: tuple[str, ...] = ()  # SERVICE (federation) endpoints allowed; empty: SERVICE refused
-    public_url: str | None = None        # the endpoint's public URL when behind a proxy
+    public_url: str | None = None        # public root of the site (read by public_root: ends in "/")
+    proxy_headers: bool = False          # trust X-Forwarded-* from the proxy in front (werkzeug ProxyFix)
     endpoint: str | None = None          # a SPARQL 1.1 query URL answering instead of the embedded store
     endpoint_auth: tuple[str, str] | None = None  # HTTP Basic credentials for ``endpoint``
     endpoint_timeout_param: str | None = None     # request parameter the engine takes a time limit by
     extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.public_url is not None:  # frozen: normalise in place, once (public_root is idempotent)
+            object.__setattr__(self, "public_url", public_root(self.public_url))
+
+    def public_urls(self, request_root: str) -> PublicUrls:
+        """The site's public URLs: under ``public_url`` when given, else under ``request_root``,
+        the root URL the request came to (with its ``SCRIPT_NAME`` prefix, and the proxy's
+        ``X-Forwarded-*`` headers applied when ``proxy_headers`` trusts them). Raises
+        :class:`~gcm_kg.core.public_urls.PublicUrlError` when that is no valid root (a bad Host)."""
+        return PublicUrls(self.public_url or site_root(request_root, "request root URL"))

@@ -14,8 +14,8 @@ sources, publisher…). To it this module adds what is computed from the store, 
   ``sh:conforms``, the number of results and ``prov:generatedAtTime``; when the data conform the
   dataset also ``dct:conformsTo`` the shapes.
 
-``void_triples(store, settings)`` is the function the SPARQL service description calls to embed
-the same description (``sd:defaultDataset``); :class:`Publication` also holds the dumps.
+Every URL in it (endpoint, landing page, dumps) comes from the :class:`PublicUrls` the caller
+passes; :class:`Publication` also holds the dumps.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from gcm_kg.rdf import export
 from gcm_kg.core.namespaces import DCAT, DCT, DQV, GRAPH, OA, PREFIXES, PROV, SH, VOID, XSD
+from gcm_kg.core.public_urls import PublicUrls
 
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 SPDX = "http://spdx.org/rdf/terms#"
@@ -40,20 +41,6 @@ VOID_PREFIXES = {**PREFIXES, "spdx": SPDX, "dqv": DQV}
 
 def dataset_iri(settings) -> str:
     return settings.base_uri + "id/dataset/gcm-kg"
-
-
-def site_root(settings) -> str:
-    """The URL this service answers at, ending in ``/``: ``public_url``, else the request's root."""
-    if settings.public_url:
-        return settings.public_url.rstrip("/") + "/"
-    try:
-        from flask import has_request_context, request
-
-        if has_request_context():
-            return request.url_root
-    except ImportError:  # pragma: no cover
-        pass
-    return settings.base_uri
 
 
 @dataclass
@@ -88,13 +75,14 @@ class Publication:
                 self._gz[fmt] = export.gzip_bytes(data)
             return self._gz[fmt]
 
-    def dumps(self, site: str) -> list[dict]:
-        """One entry per dump: name, URL, media type, byte size and SHA-256 (plain and gzipped)."""
+    def dumps(self, urls: PublicUrls) -> list[dict]:
+        """One entry per dump: name, link (``href``) and URL, media type, byte size and SHA-256
+        (plain and gzipped)."""
         out = []
         for ext, spec in export.DUMP_FORMATS.items():
             data, gz = self.dump(ext), self.dump_gz(ext)
             name = f"{export.DUMP_NAME}.{ext}"
-            out.append({"name": name, "href": f"/download/{name}", "url": f"{site}download/{name}",
+            out.append({"name": name, "href": urls.path("download/" + name), "url": urls.dump(name),
                         "format": ext, "media_type": spec.media_type, "label": spec.label,
                         "bytes": len(data), "size": _human_size(len(data)), "sha256": export.sha256(data),
                         "gz_bytes": len(gz), "gz_sha256": export.sha256(gz)})
@@ -192,13 +180,11 @@ def _lit(value, datatype: str | None = None) -> ox.Literal:
     return ox.Literal(str(value))
 
 
-def void_triples(store, settings, site_url: str | None = None, *, with_validation: bool = True) -> list[ox.Triple]:
+def void_triples(store, settings, urls: PublicUrls, *, with_validation: bool = True) -> list[ox.Triple]:
     """The VoID + DCAT description of the dataset: the static part from ``data/dataset.ttl`` plus the
-    computed statistics, access points, distributions and SHACL result (see the module docstring).
-
-    ``site_url`` is where this service answers (default: :func:`site_root`).
+    computed statistics, access points, distributions and SHACL result (see the module docstring),
+    with the public URLs of ``urls``.
     """
-    site = site_url or site_root(settings)
     pub = publication(store)
     ds = ox.NamedNode(dataset_iri(settings))
     triples: list[ox.Triple] = list(store.query(f"DESCRIBE <{ds.value}>"))
@@ -237,7 +223,8 @@ def void_triples(store, settings, site_url: str | None = None, *, with_validatio
         if (VOID + "vocabulary", ox.NamedNode(ns)) not in have:
             add(ds, VOID + "vocabulary", ox.NamedNode(ns))
 
-    add(ds, VOID + "sparqlEndpoint", ox.NamedNode(site + "sparql"))
+    service = ox.NamedNode(urls.endpoint)
+    add(ds, VOID + "sparqlEndpoint", service)
     stated = {p for p, _ in have}
     if VOID + "uriSpace" not in stated:
         add(ds, VOID + "uriSpace", ox.Literal(settings.base_uri + "id/"))
@@ -245,8 +232,8 @@ def void_triples(store, settings, site_url: str | None = None, *, with_validatio
         add(ds, VOID + "rootResource", ox.NamedNode(settings.base_uri + "id/compact/gcm"))
     if VOID + "exampleResource" not in stated:
         add(ds, VOID + "exampleResource", ox.NamedNode(settings.base_uri + "id/objective/9"))
-    add(ds, DCAT + "landingPage", ox.NamedNode(site))
-    for dump in pub.dumps(site):
+    add(ds, DCAT + "landingPage", ox.NamedNode(urls.root))
+    for dump in pub.dumps(urls):
         url = ox.NamedNode(dump["url"])
         add(ds, VOID + "dataDump", url)
         add(ds, DCAT + "distribution", url)
@@ -264,9 +251,8 @@ def void_triples(store, settings, site_url: str | None = None, *, with_validatio
         if any(t.subject == ds and t.predicate.value == DCT + "license" for t in triples):
             for t in [t for t in triples if t.subject == ds and t.predicate.value == DCT + "license"]:
                 add(url, DCT + "license", t.object)
-    service = ox.NamedNode(site + "sparql")
-    add(ds, DCAT + "distribution", ox.NamedNode(site + "sparql#distribution"))
-    dist = ox.NamedNode(site + "sparql#distribution")
+    dist = ox.NamedNode(urls.endpoint + "#distribution")
+    add(ds, DCAT + "distribution", dist)
     add(dist, RDF_TYPE, ox.NamedNode(DCAT + "Distribution"))
     add(dist, DCAT + "accessURL", service)
     add(dist, DCAT + "accessService", service)
@@ -278,7 +264,7 @@ def void_triples(store, settings, site_url: str | None = None, *, with_validatio
     shapes = ox.NamedNode(settings.base_uri + "shapes")
     summary = pub.validation() if with_validation else None
     if summary is not None:
-        report = ox.NamedNode(site + ".well-known/void#shacl-report")
+        report = ox.NamedNode(urls.void + "#shacl-report")
         add(ds, DQV + "hasQualityAnnotation", report)
         add(report, RDF_TYPE, ox.NamedNode(DQV + "QualityAnnotation"))
         add(report, RDF_TYPE, ox.NamedNode(SH + "ValidationReport"))
@@ -296,9 +282,9 @@ def void_triples(store, settings, site_url: str | None = None, *, with_validatio
     return triples
 
 
-def void_quads(store, settings, site_url: str | None = None) -> list[ox.Quad]:
+def void_quads(store, settings, urls: PublicUrls) -> list[ox.Quad]:
     """:func:`void_triples` as quads in the default graph."""
-    return [ox.Quad(t.subject, t.predicate, t.object) for t in void_triples(store, settings, site_url)]
+    return [ox.Quad(t.subject, t.predicate, t.object) for t in void_triples(store, settings, urls)]
 
 
 def summary(store, settings) -> dict:

@@ -32,6 +32,7 @@ import pyoxigraph as ox
 
 from gcm_kg.rdf import formats
 from gcm_kg.core.negotiation import split_media_type
+from gcm_kg.core.public_urls import PublicUrls
 from gcm_kg.core.namespaces import DATASET, DCT, FORMATS, GCMO, RDF_TYPE, RDFS, SD, VOID, XSD
 from gcm_kg.sparql.model import Dataset
 from gcm_kg.sparql.lexer import tokens as sparql_tokens
@@ -318,9 +319,11 @@ def _service_target(tokens, index, prefixes, base) -> str | None:
 
 # -- Service Description -------------------------------------------------------------------------
 
-def service_description(endpoint: str, counts: StoreCounts, *, max_rows: int | None,
+def service_description(urls: PublicUrls, counts: StoreCounts, *, max_rows: int | None,
                         timeout: float | None, federation: bool) -> list[ox.Triple]:
-    """SPARQL 1.1 Service Description (§3) of the endpoint at ``endpoint``, as triples."""
+    """SPARQL 1.1 Service Description (§3) of the endpoint at ``urls.endpoint``, as triples."""
+    endpoint = urls.endpoint
+
     def nn(iri):
         return ox.NamedNode(iri)
 
@@ -356,7 +359,7 @@ def service_description(endpoint: str, counts: StoreCounts, *, max_rows: int | N
         ox.Triple(dataset, a, nn(VOID + "Dataset")),
         ox.Triple(dataset, nn(VOID + "sparqlEndpoint"), nn(endpoint)),
         ox.Triple(dataset, nn(VOID + "triples"), typed(counts.triples, "integer")),
-        ox.Triple(dataset, nn(RDFS + "seeAlso"), nn(urljoin(endpoint, "/.well-known/void"))),
+        ox.Triple(dataset, nn(RDFS + "seeAlso"), nn(urls.void)),
         ox.Triple(dataset, nn(SD + "defaultGraph"), default_graph),
         ox.Triple(default_graph, a, nn(SD + "Graph")),
         ox.Triple(default_graph, nn(VOID + "triples"), typed(counts.triples, "integer")),

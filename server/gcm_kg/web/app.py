@@ -4,11 +4,16 @@
 to one store and one :class:`~gcm_kg.core.settings.Settings`. Views stay thin: they read the
 request, call plain functions of :mod:`gcm_kg.services`, and let exceptions reach the one error
 table of :mod:`gcm_kg.web.errors`.
+
+With ``Settings.proxy_headers`` the app trusts the ``X-Forwarded-For``, ``-Proto``, ``-Host``,
+``-Port`` and ``-Prefix`` headers of one proxy in front (werkzeug's ``ProxyFix``); without it they
+are ignored, and public URLs come from ``--public-url`` or the request as it reached the server.
 """
 
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gcm_kg.core.settings import Settings
 from gcm_kg.store.base import GraphStore
@@ -30,4 +35,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     for views in (protocol_views, linked_data_views, api_views, ops_views):
         views.register(app)
     errors.register(app)
+    if settings.proxy_headers:
+        # Outermost, so that every layer below sees the proxy's view of the request: the WSGI
+        # fast path of /sparql (protocol_views) as well as Flask. One proxy: the last value of
+        # each header is the one it set (earlier ones came from the client and are not trusted).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)
     return app

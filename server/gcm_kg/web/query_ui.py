@@ -27,6 +27,7 @@ from flask import Response, current_app, request
 
 from gcm_kg.core.namespaces import BASE, PREFIXES
 from gcm_kg.web import templating
+from gcm_kg.web.context import get_public_urls
 
 STATIC = Path(__file__).parent / "static"
 
@@ -71,7 +72,7 @@ def _asset_version(name: str) -> str:
 
 
 def _static_url(name: str) -> str:
-    return f"{request.script_root}/static/{name}?v={_asset_version(name)}"
+    return get_public_urls().path(f"static/{name}?v={_asset_version(name)}")
 
 
 def _serves_path(path: str) -> bool:
@@ -83,19 +84,23 @@ def _serves_path(path: str) -> bool:
 
 
 def page_config() -> dict:
-    """What the page script needs, embedded in the page as JSON (not executed: CSP-safe)."""
+    """What the page script needs, embedded in the page as JSON (not executed: CSP-safe).
+
+    What the page requests itself is a path under the site root (same origin: the CSP allows
+    ``connect-src 'self'`` only); ``publicEndpoint``, shown for use elsewhere, is absolute.
+    """
     settings = current_app.extensions.get("gcm_kg.settings")
     base = getattr(settings, "base_uri", BASE) or BASE
-    root = request.script_root
+    urls = get_public_urls()
     dataset = [(k, v) for k in ("default-graph-uri", "named-graph-uri") for v in request.args.getlist(k)]
     return {
-        "endpoint": root + request.path,
-        "publicEndpoint": getattr(settings, "public_url", None) or request.base_url,
-        "examples": root + "/api/queries",
+        "endpoint": urls.path("sparql"),
+        "publicEndpoint": urls.endpoint,
+        "examples": urls.path("api/queries"),
         "prefixes": PREFIXES,
         "base": base,
         # IRIs under the base are dereferenced by this server at the same path (linked data).
-        "localBase": root + "/" if _serves_path("/id/") or _serves_path("/id/x") else None,
+        "localBase": urls.path() if _serves_path("/id/") or _serves_path("/id/x") else None,
         "maxRows": getattr(settings, "max_rows", None),
         "timeout": getattr(settings, "timeout", None),
         "dataset": dataset,
@@ -116,7 +121,7 @@ def query_page() -> Response:
         config=config,
         css=_static_url("query.css"),
         js=_static_url("query.js"),
-        home=request.script_root + "/",
+        home=get_public_urls().path(),
         api=config["examples"],
         prefixes=PREFIXES,
     )

@@ -19,7 +19,7 @@ from gcm_kg.services import canned
 from gcm_kg.sparql import catalogue
 from gcm_kg.rdf import formats
 from gcm_kg.web import templating
-from gcm_kg.web.context import get_settings, get_store
+from gcm_kg.web.context import get_public_urls, get_settings, get_store
 from gcm_kg.core.negotiation import negotiate, parse_accept, quality
 from gcm_kg.core.namespaces import PREFIXES
 from gcm_kg.web.problems import problem_response
@@ -51,29 +51,18 @@ class RequestError(Exception):
         super().__init__(detail)
 
 
-# -- URLs ----------------------------------------------------------------------------------------
-def _root() -> str:
-    public = get_settings().public_url
-    if public:
-        return public[: -len("sparql")] if public.rstrip("/").endswith("/sparql") else public.rstrip("/") + "/"
-    return request.url_root
-
-
+# -- URLs (all from get_public_urls()) ------------------------------------------------------------
 def _api_url(name: str | None = None) -> str:
-    return _root() + "api/queries" + (f"/{name}" if name else "")
-
-
-def _sparql_url() -> str:
-    return get_settings().public_url or _root() + "sparql"
+    return get_public_urls().api(name)
 
 
 def _permalink(bound: canned.Bound) -> str:
-    return _root() + "sparql?" + urllib.parse.urlencode({"query": bound.standalone_text()})
+    return get_public_urls().endpoint + "?" + urllib.parse.urlencode({"query": bound.standalone_text()})
 
 
 def _href(iri: str) -> str:
     base = get_settings().base_uri
-    return _root() + iri[len(base):] if iri.startswith(base) else iri
+    return get_public_urls().url(iri[len(base):]) if iri.startswith(base) else iri
 
 
 # -- listing -------------------------------------------------------------------------------------
@@ -94,7 +83,7 @@ def describe_query(query: catalogue.CannedQuery) -> dict:
         "sparql": query.sparql,
         "sparql_with_defaults": bound.standalone_text(),
         "permalink": _permalink(bound),
-        "snippets": canned.snippets(bound, _api_url(query.name), _sparql_url()),
+        "snippets": canned.snippets(bound, _api_url(query.name), get_public_urls().endpoint),
     })
     return entry
 
@@ -105,15 +94,16 @@ def list_queries() -> Response:
     if request.args.get("format") == "html" or (request.args.get("format") is None and prefers_html(accept)):
         response = Response(_listing_html(queries), content_type="text/html; charset=utf-8")
     else:
+        urls = get_public_urls()
         body = {"queries": [describe_query(q) for q in queries.values()],
-                "openapi": _root() + "openapi.json", "examples": _root() + ".well-known/sparql-examples"}
+                "openapi": urls.openapi, "examples": urls.sparql_examples}
         response = Response(json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json")
     response.headers["Vary"] = "Accept"
     return response
 
 
 def _listing_html(queries: dict[str, catalogue.CannedQuery]) -> str:
-    return templating.render("api/listing.html", root=_root(), formats=list(FORMAT_NAMES),
+    return templating.render("api/listing.html", urls=get_public_urls(), formats=list(FORMAT_NAMES),
                              queries=[(query, describe_query(query)) for query in queries.values()])
 
 
@@ -197,7 +187,7 @@ def run_query(name: str) -> Response:
         links.append(f'<{_page_url(name, limit, max(0, offset - limit))}>; rel="prev"')
     if has_next:
         links.append(f'<{_page_url(name, limit, offset + limit)}>; rel="next"')
-    links.append(f'<{_root()}openapi.json>; rel="service-desc"; type="application/openapi+json"')
+    links.append(f'<{get_public_urls().openapi}>; rel="service-desc"; type="application/openapi+json"')
     response.headers["Link"] = ", ".join(links)
     response.headers["X-Row-Limit"] = str(settings.max_rows)
     response.headers["Vary"] = "Accept"
@@ -273,8 +263,9 @@ def _param_schema(p: catalogue.Param) -> dict:
     return schema
 
 
-def openapi_document(max_rows: int, root: str) -> dict:
-    """An OpenAPI 3.1 description of the API, generated from the queries' metadata."""
+def openapi_document(max_rows: int, server: str) -> dict:
+    """An OpenAPI 3.1 description of the API, generated from the queries' metadata, served at
+    ``server`` (:attr:`~gcm_kg.core.public_urls.PublicUrls.openapi_server`)."""
     problem = {"description": "Problem details (RFC 9457)",
                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
     paging = [
@@ -338,7 +329,7 @@ def openapi_document(max_rows: int, root: str) -> dict:
                                 "Safe, Orderly and Regular Migration. Every query is also available as SPARQL "
                                 "at /sparql and as RDF at /.well-known/sparql-examples.",
                  "license": {"name": "MIT", "identifier": "MIT"}},
-        "servers": [{"url": root.rstrip("/") or "/"}],
+        "servers": [{"url": server}],
         "paths": paths,
         "components": {"schemas": {
             "Result": {"type": "object", "required": ["query", "columns", "rows", "limit", "offset"],
@@ -356,7 +347,7 @@ def openapi_document(max_rows: int, root: str) -> dict:
 
 
 def openapi() -> Response:
-    body = openapi_document(get_settings().max_rows, _root())
+    body = openapi_document(get_settings().max_rows, get_public_urls().openapi_server)
     return Response(json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json")
 
 

@@ -31,7 +31,7 @@ from gcm_kg.rdf import export
 from gcm_kg.web import pages as html_pages
 from gcm_kg.web import templating
 from gcm_kg.services import linked_data as ld
-from gcm_kg.web.context import get_settings, get_store
+from gcm_kg.web.context import get_public_urls, get_settings, get_store
 from gcm_kg.rdf.formats import content_type
 from gcm_kg.web.problems import problem_response
 
@@ -60,15 +60,13 @@ def _cached(key, make):
     return value
 
 
-def _site() -> str:
-    return dd.site_root(get_settings())
-
-
 def _lang() -> str:
     return html_pages.choose_language(request.accept_languages if request.headers.get("Accept-Language") else None)
 
 
-def _see_other(location: str, *, vary: str = "Accept") -> Response:
+def _see_other(path: str, *, vary: str = "Accept") -> Response:
+    """303 to ``path`` under the site root (RFC 9110 §15.4.4)."""
+    location = get_public_urls().path(path)
     response = redirect(location, code=303)
     response.headers["Vary"] = vary
     response.set_data(f"See {location}\n")
@@ -126,7 +124,7 @@ def _prefers_html(accept: str | None) -> bool:
 
 @bp.get("/id/")
 def id_root():
-    return _see_other("/", vary="Accept")
+    return _see_other("", vary="Accept")
 
 
 @bp.get("/id/<path:key>")
@@ -134,7 +132,7 @@ def thing(key: str):
     settings, store = get_settings(), get_store()
     if key.endswith("/"):  # /id/objective/ : the list of objectives
         kind = key.strip("/")
-        return _see_other(f"/list/{quote(kind)}")
+        return _see_other(f"list/{quote(kind)}")
     iri = ld.thing_iri(settings.base_uri, key)
     if not ld.exists(store, iri):
         return _not_found(iri)
@@ -146,7 +144,7 @@ def thing(key: str):
 
 @bp.get("/doc/<path:key>")
 def document(key: str):
-    settings, store = get_settings(), get_store()
+    settings, store, urls = get_settings(), get_store(), get_public_urls()
     stem, ext = ld.split_extension(key)
     iri = ld.thing_iri(settings.base_uri, stem)
     if not ld.exists(store, iri):
@@ -159,14 +157,14 @@ def document(key: str):
         return error
 
     def url_for_ext(e: str) -> str:
-        return ld.doc_path(stem, e)
+        return urls.path(ld.doc_path(stem, e))
 
     if ext == "html":
         lang = _lang()
-        body = _cached(("html", iri, lang), lambda: html_pages.entity_html(
+        body = _cached(("html", iri, lang, urls.root), lambda: html_pages.entity_html(
             store, settings.base_uri, iri, lang, url_for_ext, canonical=url_for_ext("html")))
         return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext, html=True)
-    doc_url = _site() + ld.doc_path(stem).lstrip("/")
+    doc_url = urls.url(ld.doc_path(stem))
     body = _cached(("rdf", iri, ext, doc_url), lambda: ld.serialize(
         _cached(("description", iri, doc_url), lambda: ld.description(store, iri, doc_url)), ext,
         id_namespace=settings.base_uri + "id/"))
@@ -187,9 +185,8 @@ def list_page(kind: str):
 
 @bp.get("/")
 def landing():
-    settings, store = get_settings(), get_store()
+    settings, store, urls = get_settings(), get_store(), get_public_urls()
     lang = _lang()
-    site = _site()
 
     def make():
         pub = dd.publication(store)
@@ -204,12 +201,13 @@ def landing():
                    "             FILTER(LANG(?themeLabel) = \"en\") }\n"
                    "} ORDER BY ?objective")
         return html_pages.landing_html(store, settings.base_uri, lang, counts=store.counts(), dataset=info,
-                                       dumps=pub.dumps(site), example_query=example)
+                                       dumps=pub.dumps(urls), example_query=example)
 
-    body = _cached(("landing", lang, site), make)
+    body = _cached(("landing", lang, urls.root), make)
     response = Response(body, content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept-Language"
-    response.headers["Link"] = '</.well-known/void>; rel="describedby"; type="text/turtle", </sparql>; rel="service"'
+    response.headers["Link"] = (f'<{urls.path(".well-known/void")}>; rel="describedby"; type="text/turtle", '
+                                f'<{urls.path("sparql")}>; rel="service"')
     return response
 
 
@@ -217,15 +215,14 @@ def landing():
 
 @bp.get("/.well-known/void")
 def void():
-    settings, store = get_settings(), get_store()
+    settings, store, urls = get_settings(), get_store(), get_public_urls()
     ext, negotiated, error = _pick_extension(None)
     if error:
         return error
-    site = _site()
-    triples = _cached(("void", site), lambda: dd.void_triples(store, settings, site))
+    triples = _cached(("void", urls.root), lambda: dd.void_triples(store, settings, urls))
 
     def url_for_ext(e: str) -> str:
-        return f"/.well-known/void?format={e}"
+        return urls.path(f".well-known/void?format={e}")
 
     if ext == "html":
         from gcm_kg.web import vocab_pages
@@ -235,7 +232,7 @@ def void():
     fmt = ld.DOC_FORMATS[ext].rdf_format
     import pyoxigraph as ox
 
-    body = _cached(("void-doc", site, ext), lambda: ox.serialize(
+    body = _cached(("void-doc", urls.root, ext), lambda: ox.serialize(
         triples, format=fmt, prefixes=dd.VOID_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None))
     return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext)
 
@@ -244,7 +241,9 @@ def void():
 
 @bp.get("/download/")
 def downloads():
-    body = templating.render("ld/downloads.html", dumps=dd.publication(get_store()).dumps(_site()))
+    urls = get_public_urls()
+    body = templating.render("ld/downloads.html", dumps=dd.publication(get_store()).dumps(urls),
+                             void_path=urls.path(".well-known/void"))
     return Response(body, content_type="text/html; charset=utf-8")
 
 
@@ -277,28 +276,27 @@ def download(name: str):
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    settings, store = get_settings(), get_store()
-    site = _site().rstrip("/")
+    settings, store, urls = get_settings(), get_store(), get_public_urls()
 
     def make():
-        urls = [site + "/", site + "/ontology.html", site + "/shapes.html"]
-        urls += [f"{site}/list/{kind}" for kind in sorted(html_pages.kind_counts(store, settings.base_uri))]
+        pages = ["", "ontology.html", "shapes.html"]
+        pages += [f"list/{kind}" for kind in sorted(html_pages.kind_counts(store, settings.base_uri))]
         prefix = settings.base_uri + "id/"
-        urls += [site + ld.doc_path(iri[len(prefix):], "html") for iri in ld.minted_subjects(store, settings.base_uri)]
-        return templating.render("ld/sitemap.xml", urls=urls)
+        pages += [ld.doc_path(iri[len(prefix):], "html") for iri in ld.minted_subjects(store, settings.base_uri)]
+        return templating.render("ld/sitemap.xml", urls=[urls.url(page) for page in pages])
 
-    return Response(_cached(("sitemap", site), make), content_type="application/xml; charset=utf-8")
+    return Response(_cached(("sitemap", urls.root), make), content_type="application/xml; charset=utf-8")
 
 
 @bp.get("/robots.txt")
 def robots():
-    site = _site().rstrip("/")
+    urls = get_public_urls()
     body = ("User-agent: *\n"
-            "Allow: /\n"
+            f"Allow: {urls.path()}\n"
             "# Query results and validation are computed per request: please do not crawl them.\n"
-            "Disallow: /sparql\n"
-            "Disallow: /validate\n"
-            f"Sitemap: {site}/sitemap.xml\n")
+            f"Disallow: {urls.path('sparql')}\n"
+            f"Disallow: {urls.path('validate')}\n"
+            f"Sitemap: {urls.sitemap}\n")
     return Response(body, content_type="text/plain; charset=utf-8")
 
 
@@ -307,19 +305,19 @@ def robots():
 def _vocab(kind: str, ext: str | None):
     from gcm_kg.web import vocab_pages
 
-    settings, store = get_settings(), get_store()
+    settings, store, urls = get_settings(), get_store(), get_public_urls()
     ext, negotiated, error = _pick_extension(ext)
     if error:
         return error
 
     def url_for_ext(e: str) -> str:
-        return f"/{kind}.{e}"
+        return urls.path(f"{kind}.{e}")
 
     if ext == "html":
         lang = _lang()
-        body = _cached((kind, "html", lang), lambda: vocab_pages.html(kind, store, settings, lang, url_for_ext))
+        body = _cached((kind, "html", lang, urls.root), lambda: vocab_pages.html(kind, store, settings, lang, url_for_ext))
         return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext, html=True)
-    doc_url = _site() + f"{kind}.{ext}"  # /{kind} itself is the 303 alias of the vocabulary's IRI
+    doc_url = urls.url(f"{kind}.{ext}")  # /{kind} itself is the 303 alias of the vocabulary's IRI
     body = _cached((kind, ext, doc_url), lambda: ld.serialize(vocab_pages.triples(kind, store, settings, doc_url), ext,
                                         id_namespace=settings.base_uri + "id/"))
     return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext)
@@ -329,7 +327,7 @@ def _vocab_redirect(kind: str, fragment: str = ""):
     ext, _, error = _pick_extension(None)
     if error:
         return error
-    return _see_other(f"/{kind}.{ext}" + (fragment if ext == "html" else ""))
+    return _see_other(f"{kind}.{ext}" + (fragment if ext == "html" else ""))
 
 
 @bp.get("/ontology")

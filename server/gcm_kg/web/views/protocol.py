@@ -17,7 +17,7 @@ from flask import Flask, Response, request
 
 from gcm_kg.rdf import formats
 from gcm_kg.services import protocol
-from gcm_kg.web.context import get_settings, get_store
+from gcm_kg.web.context import get_public_urls, get_settings, get_store
 from gcm_kg.core.negotiation import negotiate
 from gcm_kg.web.cors import apply_cors
 from gcm_kg.web.query_ui import query_page
@@ -38,11 +38,6 @@ def _read_body(limit: int) -> bytes | None:
         return None
     data = request.stream.read(limit + 1)
     return None if len(data) > limit else data
-
-
-def _endpoint_url() -> str:
-    settings = get_settings()
-    return settings.public_url or request.base_url
 
 
 def wants_query_page(method: str, query_string: bytes, accept: str | None) -> bool:
@@ -197,7 +192,7 @@ def _service_description(format_param: str | None, accept: str | None) -> Respon
     else:
         settings = get_settings()
         triples = protocol.service_description(
-            _endpoint_url(), get_store().counts(), max_rows=settings.max_rows, timeout=settings.timeout,
+            get_public_urls(), get_store().counts(), max_rows=settings.max_rows, timeout=settings.timeout,
             federation=bool(settings.allow_service))
         response = Response(protocol.serialize_graph(triples, chosen),
                             content_type=formats.content_type(chosen))
