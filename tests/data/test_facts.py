@@ -341,7 +341,7 @@ def test_acronyms_the_paper_does_not_print_come_from_a_cited_source():
     } GROUP BY ?org ?acronym""")
     assert rows
     unprinted = {r["acronym"] for r in rows if not re.search(rf"[\s(-]{re.escape(r['acronym'])}[\s,)-]", text)}
-    assert unprinted == {"OHCHR", "UNICEF", "OAS"}
+    assert unprinted == {"OHCHR", "UNICEF", "OAS", "ECLAC"}
     for r in rows:
         if r["acronym"] in unprinted:
             assert r["pages"] >= 1, r
@@ -355,3 +355,53 @@ def test_every_source_page_gives_its_own_address_and_what_it_states():
     cited = select("SELECT DISTINCT ?page WHERE { ?x prov:wasDerivedFrom ?page FILTER(STRSTARTS(STR(?page), 'http') "
                    "&& !STRSTARTS(STR(?page), 'https://w3id.org/gcm-kg/')) }")
     assert {r["page"] for r in cited} <= {r["page"] for r in rows}
+
+
+# -- facts from sources other than the paper: each with its source page ---------------------------
+HUB_EN = "https://migrationnetwork.un.org/hub?text=&gcm_objectives=288&cross_cutting_theme=All&region=All&country=All"
+HUB_ES = "https://migrationnetwork.un.org/es/hub?gcm_objectives=288&page=2"
+
+
+def test_guiding_principles_form_a_scheme_of_ten_from_paragraph_15_with_their_sources():
+    rows = select(f"""
+    SELECT ?p ?n (COUNT(DISTINCT ?label) AS ?labels) WHERE {{
+      ?p skos:inScheme <scheme/guiding-principles> ; skos:topConceptOf <scheme/guiding-principles> ;
+         schema:position ?n ; skos:prefLabel ?label ;
+         prov:wasDerivedFrom <paragraph/gcm-15> , <{HUB_EN}> , <{HUB_ES}> .
+    }} GROUP BY ?p ?n ORDER BY ?n""")
+    assert [r["n"] for r in rows] == list(range(1, 11))
+    assert all(r["labels"] == 2 for r in rows)  # one English, one Spanish
+    para = select("SELECT ?n WHERE { <paragraph/gcm-15> eli:number ?n ; eli:is_part_of <compact/gcm> }")
+    assert para == [{"n": "15"}]
+
+
+def test_every_objective_has_network_short_names_with_their_sources():
+    rows = select(f"""
+    SELECT ?o (COUNT(DISTINCT ?alt) AS ?alts) WHERE {{
+      ?o a gcmo:Objective ; skos:altLabel ?alt ; prov:wasDerivedFrom <{HUB_EN}> , <{HUB_ES}> .
+    }} GROUP BY ?o""")
+    assert len(rows) == 23 and all(r["alts"] == 2 for r in rows)
+
+
+def test_spanish_titles_only_with_a_page_that_prints_them():
+    rows = select("""
+    SELECT ?o ?title ?page ?what WHERE {
+      ?o a gcmo:Objective ; skos:prefLabel ?title FILTER(lang(?title) = "es")
+      OPTIONAL { ?o prov:wasDerivedFrom ?page . ?page a schema:WebPage ; dct:description ?what
+                 FILTER(CONTAINS(?what, "Spanish title")) }
+    }""")
+    assert len(rows) == 4
+    assert all(r["page"] and r["page"].startswith("https://migrationnetwork.un.org/es/") for r in rows), rows
+
+
+def test_the_review_context_as_its_organisers_state_it():
+    page = "https://pactomigracion.cepal.org/en/event-information"
+    organisers = select(f"""SELECT ?acronym WHERE {{ <review/lac-2021> schema:organizer ?o ;
+                            prov:wasDerivedFrom <{page}> . ?o schema:alternateName ?acronym }}""")
+    assert sorted(r["acronym"] for r in organisers) == ["ECLAC", "IOM"]
+    mode = select("SELECT ?m WHERE { <review/lac-2021> schema:eventAttendanceMode ?m }")
+    assert mode == [{"m": "https://schema.org/OnlineEventAttendanceMode"}]
+    consultations = select(f"""SELECT ?start ?end WHERE {{ ?c schema:superEvent <review/lac-2021> ;
+                               schema:startDate ?start ; schema:endDate ?end ; prov:wasDerivedFrom <{page}> }}
+                               ORDER BY ?start""")
+    assert [(r["start"], r["end"]) for r in consultations] == [("2021-04-12", "2021-04-12"), ("2021-04-13", "2021-04-15")]
