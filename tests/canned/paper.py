@@ -35,21 +35,26 @@ QUESTIONS = {
     14: "How can we strengthen the technical capacity of consular officers to ensure the protection and well-being of their nationals abroad, especially in the face of persons subject to administrative detention or victims of transnational crimes such as human trafficking or in the context of migrant smuggling?",
 }
 
-# Themes named by the paper (section I headings in bold, section V Spanish sub-headings), with the
-# hierarchy the paper's wording gives ("both crimes"; return and readmission + sustainable
-# reintegration; AVRR as a way to sustainable reintegration) and the objective headings they echo.
+# Themes named by the paper (section I headings in bold, section V Spanish sub-headings, the
+# round table's title, question 14), with the hierarchy the paper's wording gives ("both crimes";
+# return and readmission + sustainable reintegration; AVRR "aims at the return and
+# reintegration", so it sits under both) and the objective headings they echo (administrative
+# detention: objective 13, "use migration detention only as a measure of last resort";
+# irregular migration: no objective's title).
 NARROWER = {
     "trafficking-and-smuggling": ["trafficking-in-persons", "smuggling-of-migrants"],
     "return-and-reintegration": ["return-and-readmission", "sustainable-reintegration"],
+    "return-and-readmission": ["assisted-voluntary-return-and-reintegration"],
     "sustainable-reintegration": ["assisted-voluntary-return-and-reintegration"],
 }
-TOP_THEMES = ["border-management", "consular-protection", "international-cooperation",
-              "return-and-reintegration", "trafficking-and-smuggling"]
+TOP_THEMES = ["administrative-detention", "border-management", "consular-protection", "international-cooperation",
+              "irregular-migration", "return-and-reintegration", "trafficking-and-smuggling"]
 THEME_OBJECTIVES = {
     "trafficking-and-smuggling": {9, 10}, "trafficking-in-persons": {10}, "smuggling-of-migrants": {9},
     "border-management": {11}, "consular-protection": {14}, "return-and-reintegration": {21},
     "return-and-readmission": {21}, "sustainable-reintegration": {21},
     "assisted-voluntary-return-and-reintegration": {21}, "international-cooperation": {23},
+    "administrative-detention": {13}, "irregular-migration": set(),
 }
 
 
@@ -61,31 +66,35 @@ def below(theme: str) -> set[str]:
     return out
 
 
-# What each question's wording names: (themes, objectives). Objectives 5 and 6 are named by the
-# wording of questions 5 ("expansion of regular migration channels") and 10 ("equitable
-# recruitment"); question 6 continues question 4 (the same local border governments); "combating
-# transnational crime" (question 8) is the round table's own phrase for smuggling and trafficking.
+# What each question's wording names: (themes, objectives). Objectives outside the round table's
+# six are named by the wording of questions 5 and 10 ("regular migration channels", "promoting
+# regular and formal transit": 5), 10 ("equitable recruitment": 6) and 14 ("administrative
+# detention": 13); question 6 continues question 4 (the same local border governments); every
+# "border" phrase ("border areas", questions 9 and 10) names border management; "combating
+# transnational crime" (question 8) is the paper's phrase for smuggling and trafficking, and
+# question 8's collaboration with civil society and the private sector is not between countries.
 QUESTION_LINKS = {
     1: ({"trafficking-in-persons"}, {10}),
-    2: ({"trafficking-in-persons", "smuggling-of-migrants"}, {10, 9}),
+    2: ({"trafficking-in-persons", "smuggling-of-migrants", "irregular-migration"}, {10, 9}),
     3: ({"smuggling-of-migrants"}, {9}),
     4: ({"border-management"}, {11}),
     5: ({"smuggling-of-migrants"}, {9, 5}),
     6: ({"border-management"}, {11}),
     7: ({"return-and-readmission"}, {21}),
-    8: ({"international-cooperation", "border-management", "trafficking-and-smuggling"}, {23, 11, 9, 10}),
-    9: ({"border-management"}, {11}),
-    10: ({"international-cooperation", "border-management"}, {23, 11, 6}),
+    8: ({"irregular-migration", "border-management", "trafficking-and-smuggling"}, {11, 9, 10}),
+    9: ({"irregular-migration", "border-management"}, {11}),
+    10: ({"international-cooperation", "irregular-migration", "border-management"}, {23, 11, 6, 5}),
     11: ({"border-management", "international-cooperation", "return-and-readmission", "sustainable-reintegration"},
          {11, 23, 21}),
     12: ({"smuggling-of-migrants", "international-cooperation"}, {9, 23}),
     13: ({"consular-protection", "assisted-voluntary-return-and-reintegration"}, {14, 21}),
-    14: ({"consular-protection", "trafficking-in-persons", "smuggling-of-migrants"}, {14, 10, 9}),
+    14: ({"consular-protection", "trafficking-in-persons", "smuggling-of-migrants", "administrative-detention"},
+         {14, 10, 9, 13}),
 }
 
 # Section V: each resource by the URL printed for it, with the themes it is listed under or is
-# about, its kind as the paper names it, and the organisations the paper (or the link's own
-# domain) gives as its publisher.
+# about, its kind as the paper names it, the organisations the paper prints with it, and those
+# only inferred from the link's own domain.
 GLOTIP = "https://www.unodc.org/unodc/data-and-analysis/glotip.html"
 GLOSOM = "https://www.unodc.org/unodc/en/data-and-analysis/glosom.html"
 OHCHR_PRINCIPLES = "https://www.ohchr.org/Documents/Issues/Migration/OHCHR_Recommended_Principles_Guidelines_SP.pdf"

@@ -62,7 +62,7 @@ def test_theme_questions_default_is_consular_protection(canned_store):
     rows = run(canned_store, "theme-questions")
     assert [r["number"] for r in rows] == [13, 14]
     assert {int(n) for n in rows[0]["objectives"].split(", ")} == {14, 21}
-    assert {int(n) for n in rows[1]["objectives"].split(", ")} == {14, 10, 9}
+    assert {int(n) for n in rows[1]["objectives"].split(", ")} == {14, 10, 9, 13}  # 13: administrative detention
 
 
 # -- resources for a theme or an objective -------------------------------------------------------
@@ -79,9 +79,13 @@ def test_theme_resources(canned_store, theme):
 def test_consular_resources_with_publishers(canned_store):
     rows = {r["url"]: r for r in run(canned_store, "theme-resources")}
     assert set(rows) == {paper.UNICEF_PROTOCOL, paper.OC_16_99, paper.VIENNA}
-    assert rows[paper.OC_16_99]["publishers"] == "Inter-American Court of Human Rights"  # printed
-    assert rows[paper.UNICEF_PROTOCOL]["publishers"] == "United Nations Children's Fund"  # unicef.org
-    assert rows[paper.VIENNA]["publishers"] == "Organization of American States"  # oas.org
+    assert rows[paper.OC_16_99]["publishers"] == "Inter-American Court of Human Rights"  # printed (author)
+    assert rows[paper.OC_16_99]["inferredPublishers"] == "Inter-American Court of Human Rights"  # corteidh.or.cr
+    # the paper names no organisation for these two: their publishers are only inferred from the link
+    assert not rows[paper.UNICEF_PROTOCOL]["publishers"]
+    assert rows[paper.UNICEF_PROTOCOL]["inferredPublishers"] == "United Nations Children's Fund"  # unicef.org
+    assert not rows[paper.VIENNA]["publishers"]
+    assert rows[paper.VIENNA]["inferredPublishers"] == "Organization of American States"  # oas.org
     assert all(r["languages"] == "es" for r in rows.values())  # Spanish titles, Spanish documents
 
 
@@ -105,21 +109,22 @@ def test_objective_resources(canned_store, objective):
 
 # -- everything an organisation published --------------------------------------------------------
 def test_organisation_works_unodc(canned_store):
-    # "Reporte Global sobre Trata de Personas UNODC, 2020" and the study on unodc.org.
+    # "Reporte Global sobre Trata de Personas UNODC, 2020"; the study is only on unodc.org.
     rows = run(canned_store, "organisation-works")
-    assert [(r["url"], r["role"]) for r in rows] == [(paper.GLOSOM, "publisher"), (paper.GLOTIP, "publisher")]
+    assert [(r["url"], r["role"]) for r in rows] == [(paper.GLOSOM, "inferred publisher"), (paper.GLOTIP, "publisher")]
     assert [r["date"] for r in rows] == [None, "2020"]
 
 
 def test_organisation_works_iom_and_ilo(canned_store):
     # "Reintegration handbook IOM 2019" and the platform on iom.int; the two videos name no publisher.
     iom = run(canned_store, "organisation-works", organisation="iom")
-    assert {r["url"] for r in iom} == {paper.IOM_HANDBOOK, paper.IOM_PLATFORM}
+    assert {(r["url"], r["role"]) for r in iom} == {(paper.IOM_HANDBOOK, "publisher"),
+                                                    (paper.IOM_PLATFORM, "inferred publisher")}
     assert {r["kind"] for r in iom} == {f"{ID}work-kind/handbook", f"{ID}work-kind/web-platform"}
-    # "OIT-PNUD (2021) …" on ilo.org, and its English version: ILO authored and published both.
+    # "OIT-PNUD (2021) …" and its English version: ILO authored both; both links are on ilo.org.
     ilo = run(canned_store, "organisation-works", organisation="gcm:organization/ilo")
     assert {(r["url"], r["role"]) for r in ilo} == {(u, role) for u in (paper.ILO_ES, paper.ILO_EN)
-                                                    for role in ("author", "publisher")}
+                                                    for role in ("author", "inferred publisher")}
     undp = run(canned_store, "organisation-works", organisation="undp")
     assert {(r["url"], r["role"]) for r in undp} == {(paper.ILO_ES, "author"), (paper.ILO_EN, "author")}
 
@@ -232,8 +237,12 @@ def test_objective_sdg_targets_finds_a_mapping_when_there_is_one():
 
 # -- labels and dates ----------------------------------------------------------------------------
 @pytest.mark.parametrize("label, concepts", [
-    ("Protección consular@es", ["theme/consular-protection"]),          # section V heading
-    ("protección CONSULAR@es", ["theme/consular-protection"]),
+    # the section V heading, and the UN Network's Spanish short name of objective 14
+    ("Protección consular@es", ["objective/14", "theme/consular-protection"]),
+    ("protección CONSULAR@es", ["objective/14", "theme/consular-protection"]),
+    ("Erradicar la trata de personas@es", ["objective/10"]),            # short name of objective 10
+    ("Eradicate trafficking@en", ["objective/10"]),
+    ("Centrada en las personas@es", ["guiding-principle/people-centred"]),
     ("Retorno y reintegración@es", ["theme/return-and-reintegration"]),
     ("Trata de personas y tráfico ilícito de migrantes@es", ["theme/trafficking-and-smuggling"]),
     ("Manage borders in an integrated, secure and coordinated manner@en", ["objective/11"]),
@@ -252,5 +261,51 @@ def test_concept_by_label(canned_store, label, concepts):
     ("2021-04-29", []),
 ])
 def test_events_on_date(canned_store, date, events):
+    rows = run(canned_store, "events-on-date", date=date)
+    assert sorted(r["event"] for r in rows) == [ID + e for e in events]
+
+
+# -- the Compact around the round table (facts from the UN Network on Migration's pages) ----------
+# Written down from https://migrationnetwork.un.org/hub (English) and /es/hub (Spanish), which list
+# the guiding principles of paragraph 15 and the objectives' short names.
+GUIDING_PRINCIPLES = [
+    ("People-centred", "Centrada en las personas"), ("International cooperation", "Cooperación internacional"),
+    ("National sovereignty", "Soberanía nacional"),
+    ("Rule of law and due process", "Estado de derecho y garantías procesales"),
+    ("Sustainable development", "Desarrollo sostenible"), ("Human rights", "Derechos humanos"),
+    ("Gender-responsive", "Perspectiva de género"), ("Child-sensitive", "Perspectiva infantil"),
+    ("Whole-of-government approach", "Enfoque pangubernamental"), ("Whole-of-society approach", "Enfoque pansocial"),
+]
+
+
+def test_guiding_principles_in_english_and_spanish(canned_store):
+    rows = run(canned_store, "guiding-principles")
+    assert [(r["number"], r["english"], r["spanish"]) for r in rows] == [
+        (n, en, es) for n, (en, es) in enumerate(GUIDING_PRINCIPLES, 1)]
+
+
+def test_objective_names_of_a_round_table_objective(canned_store):
+    rows = run(canned_store, "objective-names", objective="10")
+    assert rows == [{"number": 10, "title": paper.ROUND_TABLE_OBJECTIVES[1][1],
+                     "titleEs": "Prevenir, combatir y erradicar la trata de personas en el contexto de la migración internacional",
+                     "shortName": "Eradicate trafficking", "shortNameEs": "Erradicar la trata de personas"}]
+
+
+def test_objective_names_all_have_short_names_and_spanish_titles_only_where_sourced(canned_store):
+    rows = run(canned_store, "objective-names")
+    assert [r["number"] for r in rows] == list(range(1, 24))
+    assert all(r["shortName"] and r["shortNameEs"] for r in rows)
+    assert {r["number"] for r in rows if r["titleEs"]} == {9, 10, 14, 21}
+    short = {r["number"]: (r["shortName"], r["shortNameEs"]) for r in rows}
+    assert short[14] == ("Consular protection", "Protección consular")
+    assert short[21] == ("Dignified return and reintegration", "Retorno y reintegración dignos")
+    assert short[13] == ("Alternatives to detention", "Alternativas a la detención")
+
+
+@pytest.mark.parametrize("date, events", [
+    ("2021-04-12", ["consultation/lac-2021-processes"]),          # ECLAC's event page
+    ("2021-04-14", ["consultation/lac-2021-stakeholders"]),
+])
+def test_preparatory_consultations_on_their_dates(canned_store, date, events):
     rows = run(canned_store, "events-on-date", date=date)
     assert sorted(r["event"] for r in rows) == [ID + e for e in events]

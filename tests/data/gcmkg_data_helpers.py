@@ -24,9 +24,16 @@ OBJECTIVES_TSV = SHARED / "sources" / "gcm-objectives.tsv"
 SPARQL_PREFIXES = f"BASE <https://w3id.org/gcm-kg/id/>\n" + "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
+MARKDOWN_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+
+
 def normalize(text: str) -> str:
-    """The paper's text as passages quote it: Markdown emphasis (``*``, ``**``) removed,
-    ``\\_`` unescaped (also the doubled ``\\\\_`` of link texts), whitespace runs collapsed."""
+    """The paper's text as printed, which is what passages quote: a Markdown link
+    ``[text](target)`` is printed as its text and an autolink ``<https://…>`` as the address,
+    Markdown emphasis (``*``, ``**``) is removed, ``\\_`` unescaped (also the doubled
+    ``\\\\_`` of link texts) and whitespace runs collapsed."""
+    text = MARKDOWN_AUTOLINK.sub(r"\1", MARKDOWN_LINK.sub(r"\1", text))
     text = text.replace("*", "").replace("\\\\_", "_").replace("\\_", "_")
     return re.sub(r"\s+", " ", text).strip()
 

@@ -102,6 +102,113 @@ def test_statements_are_verbatim_sentences_of_section_ii_each_challenge_xor_oppo
         assert r["kinds"] == 1, r["s"]
 
 
+SECTION_HEADINGS = {
+    1: ("I. Why does this thematic area matter??", "II. What are key challenges"),
+    2: ("II. What are key challenges", "III. What are key priority issues"),
+    3: ("III. What are key priority issues", "IV. Guiding questions"),
+}
+
+
+@pytest.mark.parametrize("number", sorted(SECTION_HEADINGS))
+def test_every_statement_is_a_verbatim_sentence_of_its_section(number):
+    start, end = SECTION_HEADINGS[number]
+    part = section(paper(), start, end)
+    rows = select(f"""
+    SELECT ?s ?text (COUNT(DISTINCT ?kind) AS ?kinds) WHERE {{
+      ?s a schema:Claim ; schema:text ?text ; schema:isPartOf <section/lac-2021-rt3-{number}> .
+      OPTIONAL {{ ?s a ?kind FILTER(?kind IN (gcmo:Challenge, gcmo:Opportunity, gcmo:Finding)) }}
+    }} GROUP BY ?s ?text""")
+    assert rows
+    for r in rows:
+        assert normalize(r["text"]) in part, r["s"]
+        assert r["kinds"] == 1, r["s"]
+
+
+def test_section_i_findings_named_in_the_audit_are_statements():
+    texts = {r["text"] for r in select("SELECT ?text WHERE { ?s a schema:Claim ; schema:isPartOf <section/lac-2021-rt3-1> ; schema:text ?text }")}
+    for start in ("A challenge to be considered is the need to increase the rate of detection",
+                  "Many lack information and effective access to justice",
+                  "This situation is aggravated by the lack of regulations",
+                  "It should be noted that smuggling networks take advantage of regulatory and procedural gaps",
+                  "In addition, due to the impact of the pandemic",
+                  "Consular offices must assist the nationals",
+                  "Assisted voluntary return and reintegration (AVRR) aims at the return and reintegration"):
+        assert any(t.startswith(start) for t in texts), start
+
+
+def test_the_two_reintegration_sentences_of_section_ii_are_statements_as_printed():
+    rows = select("""SELECT ?text WHERE { ?s a gcmo:Challenge ; schema:isPartOf <section/lac-2021-rt3-2> ; schema:text ?text
+                     FILTER(STRSTARTS(?text, "As the Compact points out") || STRSTARTS(?text, "To achieve this goal")) }""")
+    assert len(rows) == 2
+    printed = [r["text"] for r in rows if r["text"].startswith("To achieve")]
+    # the sentence runs over a page break and ends without a full stop
+    assert printed and printed[0].endswith("and addresses structural factors")
+
+
+def test_section_iii_repeats_the_six_objectives_and_leaves_priorities_to_participants():
+    about = select("SELECT ?n WHERE { <section/lac-2021-rt3-3> schema:about ?o . ?o schema:position ?n }")
+    assert sorted(r["n"] for r in about) == [9, 10, 11, 14, 21, 23]
+    note = select("""SELECT ?text WHERE { ?s a gcmo:Finding ; schema:isPartOf <section/lac-2021-rt3-3> ;
+                     schema:about <round-table/lac-2021-3> ; schema:text ?text }""")
+    assert [r["text"] for r in note] == [
+        "We decided not to set the priorities ourselves but to leave room for the participants at the table "
+        "to refer to the contents of the PMM objectives included within this round table."]
+    acronym = select("SELECT ?a WHERE { <compact/gcm> schema:alternateName ?a FILTER(lang(?a) = 'es') }")
+    assert [r["a"] for r in acronym] == ["PMM"]
+    assert " PMM " in f" {paper()} "
+
+
+def test_irregular_migration_and_administrative_detention_are_themes_where_the_paper_names_them():
+    text = paper()
+    assert "irregular migration" in text and "administrative detention" in text
+    questions = {r["q"].rsplit("-", 1)[1] for r in select(
+        "SELECT ?q WHERE { ?q a schema:Question ; dct:subject <theme/irregular-migration> }")}
+    for n in questions:
+        wording = select(f"SELECT ?t WHERE {{ <question/lac-2021-rt3-{n}> schema:text ?t }}")[0]["t"]
+        assert "irregular" in wording, n
+    assert {"8", "9", "10"} <= questions
+    detention = select("SELECT ?q WHERE { ?q a schema:Question ; dct:subject <theme/administrative-detention> }")
+    assert [r["q"].rsplit("-", 1)[1] for r in detention] == ["14"]
+
+
+def test_every_link_to_an_objective_follows_the_linking_rule():
+    """A question or statement serves each objective its themes match (skos:relatedMatch), and
+    serves any other objective only with an rdfs:comment that names that objective."""
+    rows = select("""
+    SELECT ?x ?n (SAMPLE(?why) AS ?comment) (COUNT(?via) AS ?viaThemes) WHERE {
+      ?x gcmo:servesObjective ?o . ?o schema:position ?n .
+      OPTIONAL { ?x rdfs:comment ?why }
+      OPTIONAL { ?x dct:subject ?t . ?t skos:relatedMatch ?o . BIND(?t AS ?via) }
+    } GROUP BY ?x ?n""")
+    assert len(rows) > 50
+    for r in rows:
+        if not r["viaThemes"]:
+            assert r["comment"] and re.search(rf"objectives? [0-9, and]*\b{r['n']}\b", r["comment"]), (r["x"], r["n"])
+    missing = select("""
+    SELECT ?x ?n WHERE {
+      ?x dct:subject ?t . ?t skos:relatedMatch ?o . ?o schema:position ?n .
+      { ?x a schema:Question } UNION { ?x a schema:Claim }
+      FILTER NOT EXISTS { ?x gcmo:servesObjective ?o }
+    }""")
+    assert not missing, missing
+
+
+def test_question_links_the_audit_doubted_carry_their_reason_or_are_gone():
+    def links(n):
+        return {r["o"] for r in select(f"SELECT ?o WHERE {{ <question/lac-2021-rt3-{n}> gcmo:servesObjective/schema:position ?o }}")}
+    assert 23 not in links(8)                       # collaboration within a country is not international cooperation
+    assert 13 in links(14) and 5 in links(10)       # "administrative detention", "regular and formal transit"
+    for n in (6, 9, 10):                            # border management read from "local governments" / "border areas"
+        comment = select(f"SELECT ?c WHERE {{ <question/lac-2021-rt3-{n}> rdfs:comment ?c }}")[0]["c"]
+        assert "objective 11" in comment, n
+
+
+def test_avrr_is_under_return_and_readmission_and_sustainable_reintegration():
+    rows = select("SELECT ?b WHERE { <theme/assisted-voluntary-return-and-reintegration> skos:broader ?b }")
+    assert {r["b"].rsplit("/", 1)[1] for r in rows} == {"return-and-readmission", "sustainable-reintegration"}
+    assert "aims at the return and reintegration" in paper()
+
+
 def test_section_headings_are_verbatim():
     text = paper()
     rows = select("SELECT ?s ?name WHERE { ?s schema:isPartOf+ <document/lac-2021-rt3-background-paper> ; "
@@ -169,8 +276,8 @@ def test_every_minted_term_is_documented_in_english_and_spanish():
       OPTIONAL { ?t skos:example ?ex } OPTIONAL { ?t rdfs:isDefinedBy ?by FILTER(?by = <https://w3id.org/gcm-kg/ontology>) }
     } GROUP BY ?t""")
     assert {r["t"].split("#")[1] for r in rows} == {
-        "Objective", "Theme", "Challenge", "Opportunity", "ObjectiveNumber",
-        "coversObjective", "servesObjective", "generalObjective", "setOutIn",
+        "Objective", "Theme", "Challenge", "Opportunity", "Finding", "ObjectiveNumber",
+        "coversObjective", "servesObjective", "inferredPublisher", "generalObjective", "setOutIn",
         "resultRowLimit", "queryTimeoutSeconds"}
     for r in rows:
         assert set(r["labels"].split()) == {"en", "es"}, r["t"]
@@ -188,3 +295,113 @@ def test_ontology_examples_are_valid_turtle():
     assert len(rows) >= 9
     for r in rows:
         assert list(ox.parse((header + r["ex"]).encode(), format=ox.RdfFormat.TURTLE)), r["t"]
+
+
+def test_cited_works_are_what_the_paper_says_they_are():
+    names = {r["name"] for r in select("SELECT ?name WHERE { ?s cito:cites ?w . ?w schema:name ?name }")}
+    assert "English version" not in names  # link text, not a title
+    oc = select("SELECT ?t WHERE { <work/iacthr-oc-16-99> a ?t }")
+    assert [r["t"] for r in oc] == ["https://schema.org/CreativeWork"]  # a court's advisory opinion, not legislation
+    assert select("SELECT ?i WHERE { <work/iacthr-oc-16-99> schema:identifier ?i }") == [{"i": "OC-16/99"}]
+
+
+def test_publishers_are_printed_or_marked_inferred():
+    """schema:publisher and schema:author only where the paper prints the organisation with the
+    work (or with the work it translates); a publisher read from a link's host is
+    gcmo:inferredPublisher, and then the link really is on that host."""
+    text = paper()
+    printed = select("""
+    SELECT ?w ?exact (GROUP_CONCAT(?alias; separator="|") AS ?aliases) WHERE {
+      ?w schema:publisher|schema:author ?org .
+      ?w (schema:translationOfWork?)/prov:wasDerivedFrom/oa:hasSelector/oa:exact ?exact .
+      ?org schema:name|schema:alternateName ?alias .
+    } GROUP BY ?w ?org ?exact""")
+    by_work: dict[str, list[bool]] = {}
+    for r in printed:
+        by_work.setdefault(r["w"], []).append(any(a in r["exact"] for a in r["aliases"].split("|")))
+    assert by_work and all(any(found) for found in by_work.values()), by_work
+    hosts = {"unodc": "unodc.org", "ohchr": "ohchr.org", "iom": "iom.int", "ilo": "ilo.org",
+             "unicef": "unicef.org", "iacthr": "corteidh.or.cr", "oas": "oas.org"}
+    inferred = select("SELECT ?w ?org ?url WHERE { ?w gcmo:inferredPublisher ?org ; schema:url ?url }")
+    assert len(inferred) == 8
+    for r in inferred:
+        host = re.match(r"https?://([^/]+)/", r["url"])[1]
+        assert host.endswith(hosts[r["org"].rsplit("/", 1)[1]]), r
+    both = select("SELECT ?w WHERE { ?w gcmo:inferredPublisher ?o ; schema:publisher ?o }")
+    assert not both
+    assert "UNICEF" not in text and "OAS" not in text.replace("oas.org", "")
+
+
+def test_acronyms_the_paper_does_not_print_come_from_a_cited_source():
+    text = f" {paper()} "
+    rows = select("""
+    SELECT ?org ?acronym (COUNT(?page) AS ?pages) WHERE {
+      ?org a schema:Organization ; schema:alternateName ?acronym .
+      OPTIONAL { ?org prov:wasDerivedFrom ?page . ?page a schema:WebPage ; schema:url ?url }
+    } GROUP BY ?org ?acronym""")
+    assert rows
+    unprinted = {r["acronym"] for r in rows if not re.search(rf"[\s(-]{re.escape(r['acronym'])}[\s,)-]", text)}
+    assert unprinted == {"OHCHR", "UNICEF", "OAS", "ECLAC"}
+    for r in rows:
+        if r["acronym"] in unprinted:
+            assert r["pages"] >= 1, r
+
+
+def test_every_source_page_gives_its_own_address_and_what_it_states():
+    rows = select("""SELECT ?page ?url ?what WHERE { ?page a schema:WebPage ; schema:url ?url ; dct:description ?what }""")
+    assert rows
+    for r in rows:
+        assert r["page"] == r["url"] and r["what"]
+    cited = select("SELECT DISTINCT ?page WHERE { ?x prov:wasDerivedFrom ?page FILTER(STRSTARTS(STR(?page), 'http') "
+                   "&& !STRSTARTS(STR(?page), 'https://w3id.org/gcm-kg/')) }")
+    assert {r["page"] for r in cited} <= {r["page"] for r in rows}
+
+
+# -- facts from sources other than the paper: each with its source page ---------------------------
+HUB_EN = "https://migrationnetwork.un.org/hub?text=&gcm_objectives=288&cross_cutting_theme=All&region=All&country=All"
+HUB_ES = "https://migrationnetwork.un.org/es/hub?gcm_objectives=288&page=2"
+
+
+def test_guiding_principles_form_a_scheme_of_ten_from_paragraph_15_with_their_sources():
+    rows = select(f"""
+    SELECT ?p ?n (COUNT(DISTINCT ?label) AS ?labels) WHERE {{
+      ?p skos:inScheme <scheme/guiding-principles> ; skos:topConceptOf <scheme/guiding-principles> ;
+         schema:position ?n ; skos:prefLabel ?label ;
+         prov:wasDerivedFrom <paragraph/gcm-15> , <{HUB_EN}> , <{HUB_ES}> .
+    }} GROUP BY ?p ?n ORDER BY ?n""")
+    assert [r["n"] for r in rows] == list(range(1, 11))
+    assert all(r["labels"] == 2 for r in rows)  # one English, one Spanish
+    para = select("SELECT ?n WHERE { <paragraph/gcm-15> eli:number ?n ; eli:is_part_of <compact/gcm> }")
+    assert para == [{"n": "15"}]
+
+
+def test_every_objective_has_network_short_names_with_their_sources():
+    rows = select(f"""
+    SELECT ?o (COUNT(DISTINCT ?alt) AS ?alts) WHERE {{
+      ?o a gcmo:Objective ; skos:altLabel ?alt ; prov:wasDerivedFrom <{HUB_EN}> , <{HUB_ES}> .
+    }} GROUP BY ?o""")
+    assert len(rows) == 23 and all(r["alts"] == 2 for r in rows)
+
+
+def test_spanish_titles_only_with_a_page_that_prints_them():
+    rows = select("""
+    SELECT ?o ?title ?page ?what WHERE {
+      ?o a gcmo:Objective ; skos:prefLabel ?title FILTER(lang(?title) = "es")
+      OPTIONAL { ?o prov:wasDerivedFrom ?page . ?page a schema:WebPage ; dct:description ?what
+                 FILTER(CONTAINS(?what, "Spanish title")) }
+    }""")
+    assert len(rows) == 4
+    assert all(r["page"] and r["page"].startswith("https://migrationnetwork.un.org/es/") for r in rows), rows
+
+
+def test_the_review_context_as_its_organisers_state_it():
+    page = "https://pactomigracion.cepal.org/en/event-information"
+    organisers = select(f"""SELECT ?acronym WHERE {{ <review/lac-2021> schema:organizer ?o ;
+                            prov:wasDerivedFrom <{page}> . ?o schema:alternateName ?acronym }}""")
+    assert sorted(r["acronym"] for r in organisers) == ["ECLAC", "IOM"]
+    mode = select("SELECT ?m WHERE { <review/lac-2021> schema:eventAttendanceMode ?m }")
+    assert mode == [{"m": "https://schema.org/OnlineEventAttendanceMode"}]
+    consultations = select(f"""SELECT ?start ?end WHERE {{ ?c schema:superEvent <review/lac-2021> ;
+                               schema:startDate ?start ; schema:endDate ?end ; prov:wasDerivedFrom <{page}> }}
+                               ORDER BY ?start""")
+    assert [(r["start"], r["end"]) for r in consultations] == [("2021-04-12", "2021-04-12"), ("2021-04-13", "2021-04-15")]

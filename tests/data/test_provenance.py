@@ -25,6 +25,22 @@ def test_normalize_drops_emphasis_unescapes_and_collapses_whitespace():
     assert normalize("OHCHR\\_Recommended OHCHR\\\\_Principles") == "OHCHR_Recommended OHCHR_Principles"
 
 
+def test_normalize_prints_markdown_links_as_their_text():
+    assert normalize("[https://a.org/x\\\\_y](https://a.org/x\\_y) and <https://b.org/z>") == \
+        "https://a.org/x_y and https://b.org/z"
+
+
+def test_every_cited_work_url_is_in_a_passage_it_is_derived_from():
+    rows = select("""
+    SELECT ?w ?url (GROUP_CONCAT(?exact; separator=" | ") AS ?quotes) WHERE {
+      ?s cito:cites ?w . ?w schema:url ?url .
+      OPTIONAL { ?w prov:wasDerivedFrom/oa:hasSelector/oa:exact ?exact }
+    } GROUP BY ?w ?url""")
+    assert len(rows) == 12
+    for r in rows:
+        assert r["url"] in (r["quotes"] or ""), r["w"]
+
+
 def test_there_are_passages():
     assert len(SELECTORS) >= 50
 
@@ -35,10 +51,13 @@ def test_exact_occurs_verbatim_and_selector_is_unique(row):
     assert row["source"].endswith("/document/lac-2021-rt3-background-paper"), "quotes are from the paper"
     exact = row["exact"]
     assert exact == exact.strip() and exact, "oa:exact is non-empty and not padded"
-    assert normalize(exact) in text, f"not in the paper: {exact!r}"
+    assert normalize(exact) == exact, f"quote the printed text, not Markdown: {exact!r}"
+    assert exact in text, f"not in the paper: {exact!r}"
     quote = normalize((row["prefix"] or "") + exact + (row["suffix"] or ""))
     found = text.count(quote)
     assert found == 1, f"prefix + exact + suffix occurs {found} times: {exact[:60]!r}"
+    if row["prefix"] or row["suffix"]:
+        assert text.count(exact) > 1, f"oa:prefix/oa:suffix given but the quote occurs once: {exact[:60]!r}"
 
 
 def test_every_passage_has_one_source_and_one_selector():
@@ -57,6 +76,7 @@ def test_objective_annotations_target_the_heading_that_names_the_objective():
       ?a a oa:Annotation ; oa:motivatedBy oa:identifying ; oa:hasBody ?o ; oa:hasTarget ?p .
       ?o a gcmo:Objective ; skos:notation ?n ; skos:prefLabel ?title .
       ?p oa:hasSelector/oa:exact ?exact .
+      FILTER(lang(?title) = "en")  # the paper prints the English titles
     }""")
     assert sorted(int(r["n"]) for r in rows) == [9, 10, 11, 14, 21, 23]
     for r in rows:

@@ -208,7 +208,8 @@ def test_json_report(mixed_result):
         assert r["sourceShape"].startswith("https://w3id.org/gcm-kg/shapes/S")
     paths = {r["resultPath"] for r in doc["results"]}
     assert "https://schema.org/text" in paths
-    assert "(<https://schema.org/publisher>|<https://schema.org/author>)" in paths
+    assert ("(<https://schema.org/publisher>|<https://schema.org/author>|"
+            "<https://w3id.org/gcm-kg/ontology#inferredPublisher>)") in paths
 
 
 def test_turtle_report_is_a_shacl_report(mixed_result):

@@ -8,7 +8,7 @@ expected results, one per line::
     # expect: <severity> <source shape> <constraint component> <path or -> [<focus node>]
 
 Terms are written as ``gcm-kg validate`` prints them (``sh:Violation``, ``gcmsh:S03-question``,
-``sh:MinCountConstraintComponent``, ``schema:text`` or ``(schema:publisher|schema:author)``,
+``sh:MinCountConstraintComponent``, ``schema:text`` or ``(schema:publisher|schema:author|gcmo:inferredPublisher)``,
 ``gcm:question/lac-2021-rt3-3``). A fixture is validated against its shape alone, with the
 ontology mixed in (so subclass targeting is exercised) and no reference data; the test asserts the
 exact multiset of results.
