@@ -78,9 +78,16 @@ def data_limit(pid: int) -> str:
     return line.split()[3]  # the soft limit
 
 
+def data_held(pid: int) -> int:
+    line = next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("VmData:"))
+    return int(line.split()[1]) * 1024
+
+
 def test_the_limit_is_what_the_process_holds_at_rest_plus_the_budget(executor):
-    limit = int(data_limit(executor.query_process_pid))
-    assert BUDGET < limit < BUDGET + (256 << 20)  # (at rest: the store, Python, lane stacks)
+    """(Plus room for the stacks of lane threads not started yet: warm_up opened one of two.)"""
+    pid = executor.query_process_pid
+    room = int(data_limit(pid)) - data_held(pid)
+    assert BUDGET - (4 << 20) < room <= BUDGET + 2 * (8 << 20)
 
 
 def test_no_budget_sets_no_limit():
