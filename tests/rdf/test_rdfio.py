@@ -1,6 +1,5 @@
 """Reading RDF files: errors name the file, line and column; nothing is half-read."""
 
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest

@@ -138,6 +138,13 @@ def ask(url: str, query: str = "ASK { ?s ?p ?o }", timeout=CLIENT_TIMEOUT) -> re
                          headers={"Content-Type": "application/sparql-query", "Accept": SPARQL_JSON})
 
 
+def post(url: str, query: str) -> requests.Response:
+    """A query by POST that accepts SPARQL JSON, or a problem document when it fails."""
+    return requests.post(url, data=query.encode(), timeout=CLIENT_TIMEOUT,
+                         headers={"Content-Type": "application/sparql-query",
+                                  "Accept": f"{SPARQL_JSON}, application/problem+json;q=0.5"})
+
+
 @pytest.fixture
 def serve(tmp_path):
     """Start ``gcm-kg serve`` with the given arguments; every server started is stopped afterwards."""

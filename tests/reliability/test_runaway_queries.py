@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from .conftest import CLIENT_TIMEOUT, SPARQL_JSON, Served, ask, wait_for
+from .conftest import Served, ask, post, wait_for
 
 from gcm_kg.cli.serve import THREADS
 
@@ -44,12 +44,6 @@ def server(tmp_path_factory):
         code = served.stop()
         assert code == 0, served.log
         assert "Traceback" not in served.log, served.log
-
-
-def post(url: str, query: str) -> requests.Response:
-    return requests.post(url, data=query.encode(), timeout=CLIENT_TIMEOUT,
-                         headers={"Content-Type": "application/sparql-query",
-                                  "Accept": f"{SPARQL_JSON}, application/problem+json;q=0.5"})
 
 
 @pytest.mark.parametrize("name", list(RUNAWAYS))

@@ -5,7 +5,6 @@ behaviour, named for it. The property test then checks the recogniser against py
 whatever query it accepts, pyoxigraph never returns more rows than the quads the recogniser counted.
 """
 
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest

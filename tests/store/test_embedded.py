@@ -1,6 +1,5 @@
 """The embedded store: union default graph, protocol datasets, build, read-only open."""
 
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest

@@ -7,6 +7,7 @@ concern; exit codes are the contract CI pipelines rely on (0 ok, 1 findings, 2 b
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -126,6 +127,24 @@ def _run_build(args) -> int:
     return 0
 
 
+#: Size suffixes of ``--query-memory``: powers of 1024, as in ``ulimit``, systemd and container limits.
+_SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+#: Less than this leaves a query process no room to answer even a simple join.
+MIN_QUERY_MEMORY = 32 << 20
+
+
+def parse_size(text: str) -> int:
+    """``512M``, ``2G``, ``1GiB``, ``1.5g``, ``1073741824`` → bytes (K, M, G, T are powers of 1024;
+    an optional ``B`` or ``iB`` may follow). An argparse ``type``: bad values end in exit status 2."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?\s*", text.upper())
+    if match is None or (match.group(2) == "" and text.strip().upper().endswith("IB")):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size: write e.g. 512M, 2G or 1GiB")
+    size = int(float(match.group(1)) * _SIZE_UNITS[match.group(2)])
+    if size < MIN_QUERY_MEMORY:
+        raise argparse.ArgumentTypeError(f"{text!r} is too small: give at least {MIN_QUERY_MEMORY >> 20}M")
+    return size
+
+
 def _add_serve(sub) -> None:
     p = sub.add_parser("serve", help="serve the SPARQL endpoint and linked data",
                        description="Serve /sparql (SPARQL 1.1 Protocol), linked data and the API under "
@@ -139,6 +158,11 @@ def _add_serve(sub) -> None:
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: number of cores)")
     p.add_argument("--timeout", type=float, default=30.0, help="query time limit in seconds (default 30)")
     p.add_argument("--max-rows", type=int, default=10_000, help="row cap of SELECT results (default 10000)")
+    p.add_argument("--query-memory", type=parse_size, default=None, metavar="SIZE",
+                   help="memory the queries running at once may use together, on top of what the query "
+                        "process holds at rest, e.g. 512M, 2G, 1GiB (default: 1 GiB, or a quarter of the "
+                        "machine's memory if that is less); a query past it gets 503 and the query process "
+                        "is replaced")
     p.add_argument("--base-uri", default=BASE, help=f"base of the IRIs to dereference (default {BASE})")
     p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
                    help="allow cross-origin requests from ORIGIN (repeatable; '*' for any, without credentials)")
@@ -174,7 +198,7 @@ def serve_settings(args) -> Settings:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PublicUrlWarning)
         settings = Settings(base_uri=args.base_uri, store_path=args.store, extra_files=tuple(args.extra_files),
-                            timeout=args.timeout,
+                            timeout=args.timeout, query_memory=args.query_memory,
                             max_rows=args.max_rows, cors_origins=tuple(args.cors_origin),
                             allow_service=tuple(args.allow_service), public_url=args.public_url,
                             proxy_headers=args.proxy_headers,

@@ -9,7 +9,8 @@ Process model (measured on 2 cores; see the README):
 * Queries do not run in the web worker: pyoxigraph cannot cancel a query, so the workers send
   them to one *query process* that any of them kills at a query's time limit
   (:class:`~gcm_kg.store.executor.ProcessExecutor`: a child of the master, kept running by a supervisor
-  thread there, with a lane per worker thread).
+  thread there, with a lane per worker thread). Its ``RLIMIT_DATA`` caps what the queries running
+  at once allocate (``--query-memory``): one past it aborts the process, which is replaced.
 * **In memory (default):** the shipped graph (and any extra files, parsed by pyoxigraph straight
   into the store) is loaded once, in the gunicorn master, before the query process and the
   workers fork (``preload_app``); they inherit it copy-on-write.
@@ -104,7 +105,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
 
     from gcm_kg.store.factory import open_store
     from gcm_kg.web.app import create_app
-    from gcm_kg.store.executor import prepare_to_fork
+    from gcm_kg.store.executor import describe_size, prepare_to_fork
     from gcm_kg.sparql.model import QueryError
 
     workers = workers or os.cpu_count() or 1
@@ -126,9 +127,12 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
             executor.start()
         where = settings.endpoint or (str(settings.store_path) if settings.store_path else "in memory")
         public = f" (public: {PublicUrls(settings.public_url).endpoint})" if settings.public_url else ""
+        budget = getattr(executor, "memory_budget", None)
+        memory = f", query memory {describe_size(budget)}" if budget is not None else ""
         print(f"gcm-kg: {holds} ({where}); "
               f"serving http://{host}:{port}/sparql{public} with {workers} worker(s) x {THREADS} threads, "
-              f"query time limit {settings.timeout:g} s, row cap {settings.max_rows}", file=sys.stderr, flush=True)
+              f"query time limit {settings.timeout:g} s{memory}, row cap {settings.max_rows}",
+              file=sys.stderr, flush=True)
 
         def post_worker_init(worker):
             prepare_to_fork()

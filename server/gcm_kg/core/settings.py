@@ -20,6 +20,7 @@ class Settings:
     extra_files: tuple[Path, ...] = ()   # more RDF files held in memory, one graph each (not with store_path)
     timeout: float = 30.0                # seconds before a query is stopped
     max_rows: int = 10_000               # row cap of SELECT results, announced in a header and in the SD
+    query_memory: int | None = None      # bytes the queries running at once may allocate; None: the default share
     max_body_bytes: int = 1_000_000      # request body cap (413 beyond)
     cors_origins: tuple[str, ...] = ()   # allow-list; ("*",) allows any origin, never with credentials
     allow_service: tuple[str, ...] = ()  # SERVICE (federation) endpoints allowed; empty: SERVICE refused

@@ -32,6 +32,12 @@ class QueryTimeout(QueryError):
     """The query ran past its time limit and was stopped (→ 503 with Retry-After)."""
 
 
+class QueryMemoryExceeded(QueryError):
+    """The query needed more memory than the queries running at once may use together, and was
+    stopped (→ 503 with Retry-After, like a time limit: the budget is shared, so the same query may
+    fit when the service is quieter)."""
+
+
 class QueryExecutionError(QueryError):
     """The query parsed but failed while running (→ 500)."""
 

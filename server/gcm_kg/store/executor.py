@@ -20,6 +20,17 @@ left of its own time limit (queries are read-only, so running one twice is harml
 that dies on its own (e.g. a stack overflow on an absurdly nested query) is replaced the same way;
 a query whose process dies under it twice ends in a :class:`~gcm_kg.store.embedded.QueryExecutionError`.
 
+**A memory budget** caps what queries may allocate, all lanes together: the query process measures
+what it holds at rest once it is forked (the inherited store, the on-disk store opened with room
+for RocksDB's caches) and sets its own ``RLIMIT_DATA`` to that plus the budget (see
+:class:`_MemoryLimit`, which also says why not ``RLIMIT_AS``). An allocation past it fails; Rust
+(pyoxigraph) and C++ (RocksDB) then abort the process (SIGABRT). :mod:`faulthandler` writes, on
+the way down, which thread aborted to a file of the process's own in the socket's directory; the
+worker whose lane thread that was answers :class:`~gcm_kg.sparql.model.QueryMemoryExceeded`
+(503), the queries on the other lanes are re-run once as after a time limit, and the supervisor
+forks a fresh process. A query process cannot tell a failed allocation from another abort (e.g.
+glibc's heap checks): any abort while a query ran counts as the budget (see :meth:`_QueryService.aborted_by`).
+
 The query process also watches its own lanes (every 0.1 s): a lane whose worker hung up mid-query
 (the worker died) or whose query outlived its time limit by a second (its worker should have
 killed it already) ends the process, so no query outlives the request it serves.
@@ -52,14 +63,18 @@ No store, no parsed query and no Python objects of the result cross it.
 from __future__ import annotations
 
 import ctypes
+import faulthandler
 import gc
 import marshal
 import os
 import pickle
+import re
+import resource
 import select
 import shutil
 import signal
 import socket
+import sys
 import tempfile
 import threading
 import time
@@ -71,7 +86,8 @@ from typing import Callable
 import pyoxigraph as ox
 
 from gcm_kg.core.namespaces import BASE
-from gcm_kg.sparql.model import (Dataset, QueryError, QueryExecutionError, QueryOutput, QuerySyntaxError, QueryTimeout, NotAcceptable)
+from gcm_kg.sparql.model import (Dataset, QueryError, QueryExecutionError, QueryMemoryExceeded, QueryOutput,
+                                 QuerySyntaxError, QueryTimeout, NotAcceptable)
 from gcm_kg.store.embedded import EmbeddedStore, execute_on
 from gcm_kg.store.base import StoreCounts, StoreOpenError
 from gcm_kg.store.build import recorded_counts
@@ -97,6 +113,16 @@ _OVERRUN_GRACE_S = 1.0
 #: stop, and the round trip it saves costs more than the lookup itself.
 IN_THREAD_QUADS = 1_000
 
+#: The default memory budget of queries: 1 GiB, or a quarter of the machine's memory (or of the
+#: cgroup limit the service runs under) where that is less.
+DEFAULT_MEMORY_CAP = 1 << 30
+DEFAULT_MEMORY_SHARE = 0.25
+
+#: With ``--store``, RocksDB's block caches fill as queries read and stay filled: oxigraph gives the
+#: column families RocksDB's default 32 MiB block cache and its point-lookup one 128 MiB
+#: (``optimize_for_point_lookup(128)``). They count as held at rest, not against the budget.
+ROCKSDB_CACHES = 160 << 20
+
 
 def _prctl(option: int, arg: int | bytes) -> None:
     try:
@@ -111,6 +137,34 @@ def _malloc_trim():
         return ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):
         return None
+
+
+def describe_size(size: int) -> str:
+    """``size`` bytes the way an operator writes them: ``1 GiB``, ``256 MiB``, ``1.5 GiB``."""
+    for unit, shift in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
+        if size >= 1 << shift:
+            return f"{round(size / (1 << shift), 2):g} {unit}"
+    return f"{size} bytes"
+
+
+def _cgroup_memory_limit() -> int | None:
+    """The cgroup v2 ``memory.max`` this process runs under (None: no limit, or not cgroup v2)."""
+    try:
+        group = Path("/proc/self/cgroup").read_text().splitlines()[0].split("::", 1)[1]
+        limit = (Path("/sys/fs/cgroup") / group.lstrip("/") / "memory.max").read_text().strip()
+        return None if limit == "max" else int(limit)
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def default_memory_budget() -> int:
+    """:data:`DEFAULT_MEMORY_CAP`, or :data:`DEFAULT_MEMORY_SHARE` of this machine's memory (or of
+    its cgroup limit) where that is less."""
+    machine = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    cgroup = _cgroup_memory_limit()
+    if cgroup is not None:
+        machine = min(machine, cgroup)
+    return min(DEFAULT_MEMORY_CAP, int(machine * DEFAULT_MEMORY_SHARE))
 
 
 def prepare_to_fork() -> None:
@@ -143,6 +197,79 @@ def _decode(data: bytes):
 
 
 # -- the query process -----------------------------------------------------------------------------
+def _data_bytes() -> int | None:
+    """This process's ``VmData`` (what ``RLIMIT_DATA`` is compared with), or None off Linux."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _lane_stack_bytes() -> int:
+    """The stack each lane thread gets: what glibc gives a thread by default (``RLIMIT_STACK``, 8 MiB
+    when unlimited), set explicitly so the limit can make room for it."""
+    soft = resource.getrlimit(resource.RLIMIT_STACK)[0]
+    return soft if soft != resource.RLIM_INFINITY and soft >= 1 << 20 else 8 << 20
+
+
+class _MemoryLimit:
+    """In the query process: the operating system's cap on what its queries may allocate.
+
+    ``RLIMIT_DATA`` = data held at rest (measured once the store is there) + ``budget`` + one stack
+    per lane thread (at most as many as were ever open at once). ``RLIMIT_DATA`` rather than
+    ``RLIMIT_AS``: since Linux 4.7 it counts the process's private writable memory (heap, anonymous
+    ``mmap``s, thread stacks) — what queries really allocate — whereas ``RLIMIT_AS`` also counts
+    address space only reserved, which is large and unrelated to the queries: glibc reserves 64 MiB
+    of ``PROT_NONE`` address space per malloc arena (one per lane thread), and shared libraries and
+    RocksDB's files are mapped too. One limit for the process covers every lane: concurrent queries
+    share the budget. ``budget=None`` sets no limit.
+
+    What it does not see: memory glibc keeps mapped after a large query (returned with
+    ``madvise``, so no longer resident) still counts, so after large queries the room left can be
+    somewhat less than the budget, never more.
+    """
+
+    def __init__(self, budget: int | None, at_rest_extra: int = 0):
+        self.budget = budget
+        self._lock = threading.Lock()
+        self._lanes = self._most_lanes = 0
+        self._stack = _lane_stack_bytes()
+        threading.stack_size(self._stack)
+        self._rest = _data_bytes()
+        if self._rest is not None:
+            self._rest += at_rest_extra
+        self._apply()
+
+    def lane_opening(self) -> None:
+        """Call before starting a lane thread: its stack needs room under the limit first."""
+        with self._lock:
+            self._lanes += 1
+            if self._lanes > self._most_lanes:
+                self._most_lanes = self._lanes
+                self._apply()
+
+    def lane_closed(self) -> None:
+        with self._lock:
+            self._lanes -= 1  # (glibc keeps the stacks of ended threads for reuse: no lowering)
+
+    def _apply(self) -> None:
+        if self.budget is None or self._rest is None:
+            return
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        soft = self._rest + self.budget + self._most_lanes * self._stack
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+
+def _report_path(directory: str, pid: int) -> str:
+    """Where query process ``pid`` writes what ended it, if a fatal signal did (:mod:`faulthandler`)."""
+    return os.path.join(directory, f"{pid}.fatal")
+
+
 class _Watchdog:
     """In the query process: ends it when a busy lane's worker hung up, or its query overran."""
 
@@ -180,7 +307,8 @@ class _Watchdog:
 
 
 def _query_process_main(listener: socket.socket, template: EmbeddedStore | None, path: Path | None,
-                        max_rows: int | None, *, supervisor: int) -> None:
+                        max_rows: int | None, memory_budget: int | None, directory: str, *,
+                        supervisor: int) -> None:
     """The query process: accept lanes, answer each in a thread of its own, until it is killed."""
     _prctl(1, signal.SIGKILL)          # PR_SET_PDEATHSIG: die with the supervisor (the master)
     if os.getppid() != supervisor:     # it died before prctl took effect
@@ -189,6 +317,10 @@ def _query_process_main(listener: socket.socket, template: EmbeddedStore | None,
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1,
                 signal.SIGUSR2, signal.SIGWINCH, signal.SIGTTIN, signal.SIGTTOU, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)  # forget gunicorn's handlers
+    # A fatal signal (SIGABRT from a failed allocation, SIGSEGV) is written down, with the thread it
+    # hit, before the process ends: its workers read which lane's query it was (aborted_by).
+    report = open(_report_path(directory, os.getpid()), "w")
+    faulthandler.enable(file=report, all_threads=True)
     try:
         store = template if template is not None else EmbeddedStore.open_read_only(path)
     except Exception as error:  # reported on every request
@@ -196,12 +328,31 @@ def _query_process_main(listener: socket.socket, template: EmbeddedStore | None,
     else:
         open_error = None
     watchdog = _Watchdog()
+    memory = _MemoryLimit(memory_budget, ROCKSDB_CACHES if path is not None else 0)
     while True:
         sock, _ = listener.accept()
-        conn = Connection(sock.detach())
-        conn.send_bytes(_encode(("hello", os.getpid())))
-        threading.Thread(target=_serve_lane, args=(conn, store, open_error, max_rows, watchdog),
-                         daemon=True).start()
+        memory.lane_opening()
+        try:
+            threading.Thread(target=_open_lane, args=(sock, store, open_error, max_rows, watchdog, memory),
+                             daemon=True).start()
+        except (RuntimeError, MemoryError):  # no room for another thread: the worker sees the lane end
+            memory.lane_closed()
+            sock.close()
+
+
+def _open_lane(sock: socket.socket, store: EmbeddedStore | None, open_error: str | None,
+               max_rows: int | None, watchdog: _Watchdog, memory: _MemoryLimit) -> None:
+    """A lane's thread: greet the worker with this process's pid and this thread's id (named by the
+    fatal-signal report, see :meth:`_QueryService.aborted_by`), then serve the lane."""
+    conn = Connection(sock.detach())
+    try:
+        conn.send_bytes(_encode(("hello", os.getpid(), threading.get_ident())))
+    except (EOFError, OSError):
+        conn.close()
+    else:
+        _serve_lane(conn, store, open_error, max_rows, watchdog)
+    finally:
+        memory.lane_closed()
 
 
 def _serve_lane(conn: Connection, store: EmbeddedStore | None, open_error: str | None,
@@ -247,6 +398,8 @@ def _answer(store: EmbeddedStore, message, max_rows: int | None, watchdog: _Watc
         return ("QueryExecutionError", f"unknown request {kind!r}")
     except NotAcceptable as error:
         return ("NotAcceptable", error.form, error.offered)
+    except MemoryError:  # Python's own allocation failed under the budget (the engine's aborts)
+        return ("QueryMemoryExceeded", "")
     except QueryError as error:
         return (type(error).__name__, str(error))
     except Exception as error:  # noqa: BLE001
@@ -259,11 +412,14 @@ class _QueryService:
     Lives in the process that created it (the gunicorn master); the socket's directory is private
     to the user running the service (mode 0700). The supervisor forks the query process, waits for
     it to end (a ``pidfd``: gunicorn's master may reap the child before we can) and forks the next.
+    The directory also holds each query process's fatal-signal report (see :meth:`aborted_by`).
     """
 
-    def __init__(self, template: EmbeddedStore | None, path: Path | None, max_rows: int | None):
-        self._args = (template, path, max_rows)
+    def __init__(self, template: EmbeddedStore | None, path: Path | None, max_rows: int | None,
+                 memory_budget: int | None):
         self.directory = tempfile.mkdtemp(prefix="gcm-kg-query-")
+        self._args = (template, path, max_rows, memory_budget, self.directory)
+        self.memory_budget = memory_budget
         self.address = os.path.join(self.directory, "lanes.sock")
         self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._listener.bind(self.address)
@@ -291,11 +447,55 @@ class _QueryService:
             self._wait_for_end(pid)
             if self._stopping.is_set():
                 return
+            self._log_fatal_end(pid)
             # A process that keeps dying at once (e.g. it cannot run at all) is not forked in a
             # tight loop; queries meanwhile wait, within their own time limits.
             quick_deaths = quick_deaths + 1 if time.monotonic() - born < 1 else 0
             if quick_deaths > 3:
                 time.sleep(min(1.0, 0.05 * quick_deaths))
+
+    def aborted_by(self, pid: int) -> int | None:
+        """How query process ``pid`` ended, as far as a worker can tell after its lane ended.
+
+        The thread id (``threading.get_ident()`` in that process) that aborted it — an allocation
+        past the memory budget failed in that thread, and Rust or C++ aborted (SIGABRT) — or 0 when
+        it aborted but the report names no thread; None when it did not abort: it was killed
+        (SIGKILL: a time limit, or the kernel), crashed otherwise (SIGSEGV), or exited. Read from the
+        report :mod:`faulthandler` wrote before the process ended, so it is complete by the time a
+        worker sees its lane end. Other aborts (glibc's heap checks, a panic while panicking) look
+        the same: in this process they are far rarer than a failed allocation.
+        """
+        try:
+            with open(_report_path(self.directory, pid)) as report:
+                text = report.read(4096)
+        except OSError:
+            return None
+        if not text.startswith("Fatal Python error: Aborted"):
+            return None
+        thread = re.search(r"^Current thread 0x([0-9a-f]+)", text, re.MULTILINE)
+        return int(thread.group(1), 16) if thread else 0
+
+    def _log_fatal_end(self, pid: int) -> None:
+        """Say in the service log why query process ``pid`` ended, if a fatal signal ended it, and
+        remove the reports of the processes before it (workers read only the latest one)."""
+        try:
+            with open(_report_path(self.directory, pid)) as report:
+                first_line = report.readline().strip()
+        except OSError:
+            first_line = ""
+        if self.aborted_by(pid) is not None and self.memory_budget is not None:
+            print(f"gcm-kg: the query process (pid {pid}) aborted: its queries reached the "
+                  f"{describe_size(self.memory_budget)} memory budget; starting a fresh one",
+                  file=sys.stderr, flush=True)
+        elif first_line:
+            print(f"gcm-kg: the query process (pid {pid}) ended: {first_line}; starting a fresh one",
+                  file=sys.stderr, flush=True)
+        for name in os.listdir(self.directory):
+            if name.endswith(".fatal") and name != os.path.basename(_report_path(self.directory, pid)):
+                try:
+                    os.unlink(os.path.join(self.directory, name))
+                except OSError:
+                    pass
 
     @staticmethod
     def _wait_for_end(pid: int) -> None:
@@ -338,8 +538,8 @@ class _QueryService:
 class _Lane:
     """A worker's connection to the query process: one query at a time travels on it."""
 
-    def __init__(self, conn: Connection, pid: int):
-        self.conn, self.pid = conn, pid
+    def __init__(self, conn: Connection, pid: int, thread: int):
+        self.conn, self.pid, self.thread = conn, pid, thread  # thread: its thread in the query process
         self.poller = select.poll()  # one poll object per lane: no selector built per query
         self.poller.register(conn.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
 
@@ -378,16 +578,15 @@ def _connect(address: str, seconds: float | None) -> _Lane:
         sock.close()
         raise
     conn = Connection(sock.detach())
-    lane = _Lane(conn, pid=0)
+    lane = _Lane(conn, pid=0, thread=0)
     if not lane.wait(seconds):
         lane.close()
         raise TimeoutError("the query process did not answer")
     try:
-        kind, pid = _decode(conn.recv_bytes())
+        kind, lane.pid, lane.thread = _decode(conn.recv_bytes())
     except (EOFError, OSError):
         lane.close()
         raise
-    lane.pid = pid
     return lane
 
 
@@ -412,6 +611,7 @@ class ExecutorStats:
     timeouts: int = 0       # queries stopped at their time limit
     crashes: int = 0        # queries whose process ended under them (a crash, or another query's limit)
     respawns: int = 0       # query processes this process killed at a time limit
+    memory_exceeded: int = 0  # queries stopped at the memory budget
     listener: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
 
     def count(self, event: str) -> None:
@@ -425,18 +625,22 @@ class ProcessExecutor:
 
     Give either ``template`` (an in-memory :class:`EmbeddedStore` the query process inherits
     through ``fork``) or ``path`` (an on-disk store it opens read-only). ``timeout`` is the default
-    time limit in seconds; ``max_rows`` caps SELECT results; ``concurrency`` is the most queries one
-    web worker runs at once (use its thread count). Call :meth:`start` in the process that should
+    time limit in seconds; ``max_rows`` caps SELECT results; ``memory_budget`` is what the queries
+    running at once may allocate together, in bytes, on top of what the query process holds at rest
+    (None: no limit); ``concurrency`` is the most queries one web worker runs at once (use its
+    thread count). Call :meth:`start` in the process that should
     supervise the query process (the gunicorn master, before it forks workers); otherwise the first
     query starts it in the process that created the executor.
     """
 
     def __init__(self, template: EmbeddedStore | None = None, *, path: Path | None = None,
-                 timeout: float | None = 30.0, max_rows: int | None = 10_000, concurrency: int = 1):
+                 timeout: float | None = 30.0, max_rows: int | None = 10_000,
+                 memory_budget: int | None = None, concurrency: int = 1):
         if (template is None) == (path is None):
             raise ValueError("give exactly one of template= or path=")
         self.template, self.path = template, Path(path) if path is not None else None
         self.timeout, self.max_rows, self.concurrency = timeout, max_rows, max(1, concurrency)
+        self.memory_budget = memory_budget
         self.stats = ExecutorStats()
         self._counts: StoreCounts | None = None
         self._owner = os.getpid()
@@ -480,7 +684,7 @@ class ProcessExecutor:
             if self._service is None:
                 if os.getpid() != self._owner:
                     raise QueryExecutionError("the query process was not started before the workers forked")
-                self._service = _QueryService(self.template, self.path, self.max_rows)
+                self._service = _QueryService(self.template, self.path, self.max_rows, self.memory_budget)
 
     @property
     def query_process_pid(self) -> int | None:
@@ -565,8 +769,10 @@ class ProcessExecutor:
         """Send ``message`` to the query process and return its reply, within the time limit.
 
         A query whose process ends under it — killed because *another* query on it ran out of
-        time, or crashed — is sent once more to the fresh process (queries are read-only, so
-        running one twice is harmless) within what is left of its own time limit.
+        time, aborted at the memory budget in another query's thread, or crashed — is sent once
+        more to the fresh process (queries are read-only, so running one twice is harmless) within
+        what is left of its own time limit. A query whose own thread aborted at the budget is not:
+        it gets :class:`QueryMemoryExceeded`, as does one whose process aborted under it twice.
         """
         self._check_pid()
         limit = timeout if timeout is not None else self.timeout
@@ -575,7 +781,7 @@ class ProcessExecutor:
         self._slots.acquire()
         try:
             deadline = None if limit is None else time.monotonic() + limit
-            ended_under_it, tries = 0, 0
+            ended_under_it, aborted_under_it, tries = 0, 0, 0
             while ended_under_it < 2 and tries < 2 + 2 * self.concurrency:  # (stale idle lanes are retried)
                 tries += 1
                 if deadline is not None and time.monotonic() >= deadline:
@@ -603,12 +809,18 @@ class ProcessExecutor:
                 except Exception:  # EOF, or anything else that leaves this lane unusable
                     lane.close()
                     self._drop(lane.pid)
+                    aborted_by = self._service.aborted_by(lane.pid)
+                    if aborted_by == lane.thread:  # this query's allocation failed at the budget
+                        raise self._memory_exceeded() from None
                     self.stats.count("crashes")
                     ended_under_it += 1
+                    aborted_under_it += aborted_by is not None
                     continue
                 self._give_back(lane)
                 return reply
             else:
+                if aborted_under_it == 2:  # both times at the budget (its own allocations may be why)
+                    raise self._memory_exceeded()
                 raise QueryExecutionError("the query engine process ended while running this query "
                                           "(the query is probably too large or too deeply nested)")
             self.stats.count("timeouts")
@@ -616,6 +828,13 @@ class ProcessExecutor:
                                f"make it more selective (or add a LIMIT) and try again")
         finally:
             self._slots.release()
+
+    def _memory_exceeded(self) -> QueryMemoryExceeded:
+        self.stats.count("memory_exceeded")
+        budget = describe_size(self.memory_budget) if self.memory_budget is not None else "available"
+        return QueryMemoryExceeded(f"the query needed more than the {budget} of memory that the queries "
+                                   f"running at once may use, and was stopped; make it more selective "
+                                   f"(fewer rows to join, sort or group) and try again")
 
     # -- GraphStore -------------------------------------------------------------------------------
     def execute(self, query: str, *, accept: str | None = None, media_type: str | None = None,
@@ -639,6 +858,8 @@ class ProcessExecutor:
             return QueryOutput(form, chosen, body, truncated, row_limit)
         if status == "NotAcceptable":
             raise NotAcceptable(reply[1], reply[2])
+        if status == "QueryMemoryExceeded":
+            raise self._memory_exceeded()
         raise _ERRORS.get(status, QueryExecutionError)(reply[1])
 
     def query(self, query: str, *, dataset: Dataset = Dataset(), base_iri: str | None = BASE,

@@ -23,7 +23,7 @@ from gcm_kg.web.context import get_public_urls, get_settings, get_store
 from gcm_kg.core.negotiation import negotiate, parse_accept, quality
 from gcm_kg.core.namespaces import PREFIXES
 from gcm_kg.web.problems import problem_response
-from gcm_kg.sparql.model import NotAcceptable, QueryExecutionError, QuerySyntaxError, QueryTimeout
+from gcm_kg.sparql.model import NotAcceptable, QueryExecutionError, QueryMemoryExceeded, QuerySyntaxError, QueryTimeout
 from gcm_kg.store.base import UpstreamError, UpstreamTimeout
 
 RETRY_AFTER = 5
@@ -178,6 +178,8 @@ def run_query(name: str) -> Response:
         return problem_response(504, str(error), accept, title="Upstream timeout")
     except QueryTimeout as error:
         return problem_response(503, str(error), accept, title="Query timeout", headers={"Retry-After": str(RETRY_AFTER)})
+    except QueryMemoryExceeded as error:  # RFC 9110 §15.6.4: the budget is shared, so it may fit later
+        return problem_response(503, str(error), accept, title="Query memory limit", headers={"Retry-After": str(RETRY_AFTER)})
     except UpstreamError as error:  # a remote store (--endpoint) is down or failed
         return problem_response(502, str(error), accept, title="Upstream SPARQL endpoint error")
     except (QuerySyntaxError, QueryExecutionError) as error:

@@ -7,7 +7,7 @@
   for it): requests by route, method and status, a latency histogram, errors (4xx/5xx), query
   timeouts (``503`` from ``/sparql``), what the query executor did (queries, of which answered in
   the web worker, time limits reached, queries whose process ended under them, query processes
-  killed at a time limit) and the store's triple counts.
+  killed at a time limit, queries stopped at the memory budget) and the store's triple counts.
 
 Several worker processes (gunicorn) aggregate through ``prometheus_client``'s multi-process
 mode: call :func:`prepare_multiprocess_metrics` once in the parent *before* the app is created
@@ -86,6 +86,9 @@ _EXECUTOR_COUNTERS = {
                 "time limit); each is run once more."),
     "respawns": ("gcm_kg_query_process_restarts",
                  "Query processes killed at a query's time limit (the next one is forked at once)."),
+    "memory_exceeded": ("gcm_kg_query_memory_exceeded",
+                        "Queries stopped at the memory budget of the queries running at once, from every "
+                        "route (their query process aborted and is replaced)."),
 }
 
 
@@ -101,7 +104,9 @@ class HttpMetrics:
                                  ["route", "method"], buckets=LATENCY_BUCKETS, registry=self.registry)
         self.errors = Counter("gcm_kg_http_errors", "Error responses (4xx and 5xx), by route, method and status.",
                               ["route", "method", "status"], registry=self.registry)
-        self.timeouts = Counter("gcm_kg_sparql_timeouts", "SPARQL queries stopped at the time limit (503 from /sparql).",
+        self.timeouts = Counter("gcm_kg_sparql_timeouts",
+                                "SPARQL queries answered 503 from /sparql: stopped at the time limit (or at the "
+                                "memory budget: see gcm_kg_query_memory_exceeded_total).",
                                 registry=self.registry)
         # One counter per ExecutorStats field (gcm_kg.store.executor), fed through its listener.
         self.executor_events = {event: Counter(name, help_text, registry=self.registry)

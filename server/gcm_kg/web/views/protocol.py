@@ -22,7 +22,7 @@ from gcm_kg.core.negotiation import negotiate
 from gcm_kg.web.cors import apply_cors
 from gcm_kg.web.query_ui import query_page
 from gcm_kg.web.problems import problem_response
-from gcm_kg.sparql.model import NotAcceptable, QueryExecutionError, QuerySyntaxError, QueryTimeout
+from gcm_kg.sparql.model import NotAcceptable, QueryExecutionError, QueryMemoryExceeded, QuerySyntaxError, QueryTimeout
 from gcm_kg.store.base import UpstreamError, UpstreamTimeout
 
 #: Seconds a client should wait before retrying after a query was stopped at the time limit.
@@ -86,6 +86,9 @@ def answer_query(method: str, query_string: bytes, content_type: str | None, bod
                                 headers={"Retry-After": str(RETRY_AFTER)})
     except QueryTimeout as error:
         return problem_response(503, str(error), accept, title="Query timeout",
+                                headers={"Retry-After": str(RETRY_AFTER)})
+    except QueryMemoryExceeded as error:  # RFC 9110 §15.6.4: the budget is shared, so it may fit later
+        return problem_response(503, str(error), accept, title="Query memory limit",
                                 headers={"Retry-After": str(RETRY_AFTER)})
     except UpstreamError as error:  # a remote store (--endpoint) is down or failed
         return problem_response(502, str(error), accept, title="Upstream SPARQL endpoint error")

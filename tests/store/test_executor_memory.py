@@ -1,0 +1,110 @@
+"""The query executor's memory budget, on a real query process forked from the test process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from gcm_kg.sparql.model import QueryMemoryExceeded
+from gcm_kg.store.embedded import shipped_store
+from gcm_kg.store.executor import (DEFAULT_MEMORY_CAP, ProcessExecutor, _encode, default_memory_budget,
+                                   describe_size)
+
+BUDGET = 64 << 20
+HEAVY = "SELECT ?a ?b ?c WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z } ORDER BY ?a ?b ?c"
+COUNT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+
+
+@pytest.fixture
+def executor():
+    executor = ProcessExecutor(shipped_store(), timeout=30, memory_budget=BUDGET, concurrency=2)
+    executor.warm_up()
+    yield executor
+    executor.close()
+
+
+def test_a_query_over_the_budget_is_stopped_and_the_process_replaced(executor):
+    before = executor.query_process_pid
+    with pytest.raises(QueryMemoryExceeded, match="more than the 64 MiB of memory"):
+        executor.execute(HEAVY, accept="text/csv")
+    assert executor.stats.memory_exceeded == 1
+    assert executor.stats.crashes == 0  # its own thread aborted: it is not run again
+    assert executor.execute(COUNT, accept="text/csv").body.startswith(b"n\r\n")
+    assert executor.query_process_pid != before
+
+
+def test_an_abort_names_the_lane_thread_it_hit_and_a_kill_is_no_abort(executor):
+    """What a worker reads after its lane ended: the aborted process's report names the lane's
+    thread in the query process; a SIGKILLed process (a time limit) leaves no abort behind."""
+    lane = executor._take_lane(None)
+    lane.conn.send_bytes(_encode(("execute", (HEAVY, "text/csv", None, (), (), None, None, 30))))
+    assert lane.wait(30)
+    lane.close()
+    assert lane.thread > 0
+    assert executor._service.aborted_by(lane.pid) == lane.thread
+    fresh = executor._take_lane(time.monotonic() + 10)
+    os.kill(fresh.pid, signal.SIGKILL)
+    assert fresh.wait(10)
+    fresh.close()
+    assert executor._service.aborted_by(fresh.pid) is None
+
+
+def test_concurrent_heavy_queries_share_the_one_budget(executor):
+    errors = []
+
+    def run():
+        try:
+            executor.execute(HEAVY, accept="text/csv")
+        except QueryMemoryExceeded as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(errors) == 2
+    assert executor.stats.memory_exceeded == 2
+
+
+def data_limit(pid: int) -> str:
+    line = next(line for line in Path(f"/proc/{pid}/limits").read_text().splitlines()
+                if line.startswith("Max data size"))
+    return line.split()[3]  # the soft limit
+
+
+def data_held(pid: int) -> int:
+    line = next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("VmData:"))
+    return int(line.split()[1]) * 1024
+
+
+def test_the_limit_is_what_the_process_holds_at_rest_plus_the_budget(executor):
+    """(Plus room for the stacks of lane threads not started yet: warm_up opened one of two.)"""
+    pid = executor.query_process_pid
+    room = int(data_limit(pid)) - data_held(pid)
+    assert BUDGET - (4 << 20) < room <= BUDGET + 2 * (8 << 20)
+
+
+def test_no_budget_sets_no_limit():
+    executor = ProcessExecutor(shipped_store(), timeout=30)
+    try:
+        executor.warm_up()
+        assert data_limit(executor.query_process_pid) == "unlimited"
+    finally:
+        executor.close()
+
+
+def test_the_default_budget_is_a_quarter_of_memory_at_most_and_1_gib_at_most():
+    machine = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    assert 0 < default_memory_budget() <= min(DEFAULT_MEMORY_CAP, machine // 4)
+
+
+@pytest.mark.parametrize("size, text", [(1 << 30, "1 GiB"), (256 << 20, "256 MiB"), (3 << 29, "1.5 GiB"),
+                                        (1536, "1.5 KiB"), (100, "100 bytes")])
+def test_sizes_are_described_as_an_operator_writes_them(size, text):
+    assert describe_size(size) == text
