@@ -3,7 +3,8 @@
 ``create_app(settings, store)`` wires the views (one module per area under :mod:`gcm_kg.web.views`)
 to one store and one :class:`~gcm_kg.core.settings.Settings`. Views stay thin: they read the
 request, call plain functions of :mod:`gcm_kg.services`, and let exceptions reach the one error
-table of :mod:`gcm_kg.web.errors`.
+table of :mod:`gcm_kg.web.errors`; a response chosen by the Accept header gets ``Vary: Accept``
+from one hook (:func:`gcm_kg.web.context.vary_on_accept`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from gcm_kg.core.settings import Settings
 from gcm_kg.store.base import GraphStore
 from gcm_kg.store.factory import open_store
 from gcm_kg.web import errors
+from gcm_kg.web.context import vary_on_accept
 from gcm_kg.web.views import api as api_views
 from gcm_kg.web.views import linked_data as linked_data_views
 from gcm_kg.web.views import ops as ops_views
@@ -30,4 +32,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     for views in (protocol_views, linked_data_views, api_views, ops_views):
         views.register(app)
     errors.register(app)
+    app.after_request(vary_on_accept)
     return app
