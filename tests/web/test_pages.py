@@ -21,7 +21,7 @@ from gcm_kg.services import canned
 from gcm_kg.store.embedded import EmbeddedStore
 from gcm_kg.web import pages, templating, vocab_pages
 from gcm_kg.web.app import create_app
-from gcm_kg.web.problems import problem_body, problem_html
+from gcm_kg.web.problems import Problem, problem_html
 from gcm_kg.web.views import api
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -142,7 +142,7 @@ def test_shapes_page_escapes_labels_messages_and_constraint_values():
 
 
 def test_problem_pages_escape_every_member(client):
-    body = problem_body(400, "<script>alert(1)</script> \"quoted\"", title="<b>bold</b>", parameter="<i>")
+    body = Problem(400, "<b>bold</b>", "<script>alert(1)</script> \"quoted\"", members={"parameter": "<i>"}).body()
     page = problem_html(body)
     assert_no_markup_from_data(page)
     assert "<title>400 &lt;b&gt;bold&lt;/b&gt;</title>" in page

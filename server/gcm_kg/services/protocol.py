@@ -1,8 +1,8 @@
 """The SPARQL 1.1 Protocol query operation, as pure functions (no Flask, no store).
 
 :func:`parse_request` turns an HTTP request (method, raw URL query string, Content-Type, body)
-into a :class:`QueryRequest`, a :class:`ServiceDescriptionRequest` or a :class:`ProtocolError`
-carrying the status the Protocol asks for:
+into a :class:`QueryRequest`, a :class:`ServiceDescriptionRequest`, or raises a
+:class:`~gcm_kg.core.errors.Refusal` naming the condition (the status is :mod:`gcm_kg.web.errors`'s):
 
 * the three bindings of §2.1 — GET with URL parameters, POST ``application/x-www-form-urlencoded``,
   POST ``application/sparql-query`` — and nothing else: other methods → 405 with ``Allow``; a POST
@@ -30,6 +30,7 @@ from urllib.parse import unquote_to_bytes, urljoin
 
 import pyoxigraph as ox
 
+from gcm_kg.core.errors import Refusal
 from gcm_kg.rdf import formats
 from gcm_kg.core.negotiation import split_media_type
 from gcm_kg.core.public_urls import PublicUrls
@@ -38,7 +39,7 @@ from gcm_kg.sparql.model import Dataset
 from gcm_kg.sparql.lexer import tokens as sparql_tokens
 from gcm_kg.store.base import StoreCounts
 
-ALLOW = "GET, HEAD, POST, OPTIONS"
+ALLOW = ("GET", "HEAD", "POST", "OPTIONS")
 QUERY_TYPES = ("application/sparql-query", "application/x-www-form-urlencoded")
 #: Deepest bracket nesting accepted; the engine overflows its stack far beyond this (≈ 5000).
 MAX_NESTING = 256
@@ -91,16 +92,6 @@ ROW_LIMIT = GCMO + "resultRowLimit"
 TIMEOUT = GCMO + "queryTimeoutSeconds"
 
 
-class ProtocolError(Exception):
-    """A request the Protocol (or the service's policy) refuses; ``status`` is the HTTP status."""
-
-    def __init__(self, status: int, detail: str, *, headers: dict[str, str] | None = None,
-                 title: str | None = None):
-        super().__init__(detail)
-        self.status, self.detail, self.title = status, detail, title
-        self.headers = headers or {}
-
-
 @dataclass(frozen=True)
 class QueryRequest:
     """A valid query operation: the query text, the protocol dataset and an Accept override."""
@@ -134,7 +125,7 @@ def _params(raw: bytes, where: str) -> dict[str, list[str]]:
             name = unquote_to_bytes(key.replace(b"+", b" ")).decode("utf-8")
             text = unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
         except UnicodeDecodeError as error:
-            raise ProtocolError(400, f"the {where} is not valid percent-encoded UTF-8: {error}") from None
+            raise Refusal.bad_request(f"the {where} is not valid percent-encoded UTF-8: {error}") from None
         result.setdefault(name, []).append(text)
     return result
 
@@ -167,7 +158,7 @@ def _override(params: dict[str, list[str]]) -> str | None:
     known = {accept for value in params.get("format", []) + params.get("output", [])
              if (accept := accept_for_format(value)) is not None}
     if len(known) > 1:
-        raise ProtocolError(400, "format= / output= name different formats: " + " vs ".join(sorted(known)))
+        raise Refusal.bad_request("format= / output= name different formats: " + " vs ".join(sorted(known)))
     return known.pop() if known else None
 
 
@@ -177,70 +168,69 @@ def _graph_uris(params: dict[str, list[str]], name: str) -> tuple[str, ...]:
         try:
             uris.append(ox.NamedNode(value.strip()).value)
         except ValueError as error:
-            raise ProtocolError(400, f"{name}: {value!r} is not an absolute IRI ({error})") from None
+            raise Refusal.bad_request(f"{name}: {value!r} is not an absolute IRI ({error})") from None
     return tuple(uris)
 
 
 def parse_request(method: str, query_string: bytes, content_type: str | None, body: bytes) -> \
         QueryRequest | ServiceDescriptionRequest:
-    """Read one HTTP request as a SPARQL 1.1 Protocol query operation; raises :class:`ProtocolError`."""
+    """Read one HTTP request as a SPARQL 1.1 Protocol query operation (else raises a ``Refusal``)."""
     method = method.upper()
     if method not in ("GET", "HEAD", "POST"):
-        raise ProtocolError(405, f"{method} is not allowed here: the SPARQL 1.1 Protocol query "
-                                 f"operation uses GET or POST (§2.1)", headers={"Allow": ALLOW})
+        raise Refusal.method_not_allowed(f"{method} is not allowed here: the SPARQL 1.1 Protocol query "
+                                         f"operation uses GET or POST (§2.1)", ALLOW)
     url = _params(query_string, "URL query string")
     if method in ("GET", "HEAD"):
         if any(name in url for name in UPDATE_PARAMS):
-            raise ProtocolError(403, READ_ONLY)
+            raise Refusal.read_only(READ_ONLY)
         if body:
-            raise ProtocolError(400, "a GET request carries its query in the URL and must not have a "
-                                     "body (SPARQL 1.1 Protocol §2.1.1); use POST to send a body")
+            raise Refusal.bad_request("a GET request carries its query in the URL and must not have a "
+                                      "body (SPARQL 1.1 Protocol §2.1.1); use POST to send a body")
         if "query" not in url:
             if set(url) - {"format", "output"}:
-                raise ProtocolError(400, "missing the query parameter: a query request needs exactly one "
-                                         "query= (SPARQL 1.1 Protocol §2.1.2)")
+                raise Refusal.bad_request("missing the query parameter: a query request needs exactly one "
+                                          "query= (SPARQL 1.1 Protocol §2.1.2)")
             return ServiceDescriptionRequest(_override(url))
         params = url
     else:
         media_type, ct_params = parse_media_type(content_type)
-        accept_post = {"Accept-Post": ", ".join(QUERY_TYPES)}
         if media_type is None:
-            raise ProtocolError(415, "a POST needs a Content-Type: application/sparql-query (the query as "
-                                     "the body) or application/x-www-form-urlencoded (query=…)",
-                                headers=accept_post)
+            raise Refusal.unsupported_media_type(
+                "a POST needs a Content-Type: application/sparql-query (the query as the body) or "
+                "application/x-www-form-urlencoded (query=…)", QUERY_TYPES)
         charset = ct_params.get("charset")
         if charset is not None and charset.lower() not in ("utf-8", "utf8"):
-            raise ProtocolError(415, f"charset={charset} is not supported: SPARQL requests are UTF-8",
-                                headers=accept_post)
+            raise Refusal.unsupported_media_type(f"charset={charset} is not supported: SPARQL requests are UTF-8",
+                                                 QUERY_TYPES)
         if media_type == "application/sparql-update" or any(name in url for name in UPDATE_PARAMS):
-            raise ProtocolError(403, READ_ONLY)
+            raise Refusal.read_only(READ_ONLY)
         if media_type == "application/x-www-form-urlencoded":
             form = _params(body, "request body")
             if any(name in form for name in UPDATE_PARAMS):
-                raise ProtocolError(403, READ_ONLY)
+                raise Refusal.read_only(READ_ONLY)
             for name in ("query",):
                 if name in form and name in url:
-                    raise ProtocolError(400, f"{name}= is given both in the URL and in the body; give it once")
+                    raise Refusal.bad_request(f"{name}= is given both in the URL and in the body; give it once")
             params = {key: url.get(key, []) + form.get(key, []) for key in set(url) | set(form)}
             if "query" not in params:
-                raise ProtocolError(400, "missing the query parameter in the form body (SPARQL 1.1 Protocol §2.1.2)")
+                raise Refusal.bad_request("missing the query parameter in the form body (SPARQL 1.1 Protocol §2.1.2)")
         elif media_type == "application/sparql-query":
             if "query" in url:
-                raise ProtocolError(400, "query= is given in the URL of a POST whose body is already the "
-                                         "query (application/sparql-query); give it once")
+                raise Refusal.bad_request("query= is given in the URL of a POST whose body is already the "
+                                          "query (application/sparql-query); give it once")
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError as error:
-                raise ProtocolError(400, f"the request body is not valid UTF-8: {error}") from None
+                raise Refusal.bad_request(f"the request body is not valid UTF-8: {error}") from None
             params = dict(url, query=[text])
         else:
-            raise ProtocolError(415, f"{media_type} is not a SPARQL query media type: POST the query as "
-                                     f"application/sparql-query or as a form (application/x-www-form-urlencoded)",
-                                headers=accept_post)
+            raise Refusal.unsupported_media_type(
+                f"{media_type} is not a SPARQL query media type: POST the query as application/sparql-query "
+                f"or as a form (application/x-www-form-urlencoded)", QUERY_TYPES)
     queries = params.get("query", [])
     if len(queries) != 1:
-        raise ProtocolError(400, f"a query request needs exactly one query parameter, got {len(queries)} "
-                                 f"(SPARQL 1.1 Protocol §2.1.2)")
+        raise Refusal.bad_request(f"a query request needs exactly one query parameter, got {len(queries)} "
+                                  f"(SPARQL 1.1 Protocol §2.1.2)")
     dataset = Dataset(_graph_uris(params, "default-graph-uri"), _graph_uris(params, "named-graph-uri"))
     return QueryRequest(queries[0], dataset, _override(params))
 
@@ -254,7 +244,7 @@ def parse_request(method: str, query_string: bytes, content_type: str | None, bo
 
 
 def check_query(query: str, *, allow_service: tuple[str, ...] = (), base_iri: str | None = None) -> None:
-    """Refuse what the service's policy forbids before the query runs (raises :class:`ProtocolError`).
+    """Refuse what the service's policy forbids before the query runs (raises a ``Refusal``).
 
     * ``SERVICE`` (federated query) → 403 unless its endpoint IRI is in ``allow_service``
       (a ``SERVICE ?var`` is refused whenever federation is restricted: its target is unknown);
@@ -292,14 +282,14 @@ def check_query(query: str, *, allow_service: tuple[str, ...] = (), base_iri: st
                 if target is None or target not in allow_service:
                     shown = target or "a variable endpoint"
                     allowed = ", ".join(allow_service) if allow_service else "none"
-                    raise ProtocolError(403, f"SERVICE (federated query) to {shown} is not allowed on "
-                                             f"this endpoint (allowed endpoints: {allowed})")
+                    raise Refusal.service_not_allowed(f"SERVICE (federated query) to {shown} is not allowed "
+                                                      f"on this endpoint (allowed endpoints: {allowed})")
     if max_depth > MAX_NESTING:
-        raise ProtocolError(400, f"the query nests brackets {max_depth} deep; at most {MAX_NESTING} "
-                                 f"levels are accepted")
+        raise Refusal.query_too_complex(f"the query nests brackets {max_depth} deep; at most {MAX_NESTING} "
+                                        f"levels are accepted")
     if operators > MAX_OPERATORS:
-        raise ProtocolError(400, f"the query has {operators} operators and pattern keywords (UNION, OPTIONAL, "
-                                 f"MINUS, BIND, FILTER, +, &&, / …); at most {MAX_OPERATORS} are accepted")
+        raise Refusal.query_too_complex(f"the query has {operators} operators and pattern keywords (UNION, "
+                                        f"OPTIONAL, MINUS, BIND, FILTER, +, &&, / …); at most {MAX_OPERATORS} are accepted")
 
 
 def _service_target(tokens, index, prefixes, base) -> str | None:

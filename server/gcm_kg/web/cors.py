@@ -24,6 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping, MutableMapping
 
+from gcm_kg.core.negotiation import add_vary
+
 #: Methods a cross-origin page may use.
 ALLOW_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
 #: Request headers a cross-origin page may send (beyond the CORS-safelisted ones).
@@ -79,14 +81,6 @@ def is_preflight(method: str, headers: Mapping[str, str]) -> bool:
     return method == "OPTIONS" and "Origin" in headers and "Access-Control-Request-Method" in headers
 
 
-def _add_vary(headers: MutableMapping[str, str], field: str) -> None:
-    current = headers.get("Vary", "")
-    names = [v.strip() for v in current.split(",") if v.strip()]
-    if "*" in names or any(n.lower() == field.lower() for n in names):
-        return
-    headers["Vary"] = ", ".join(names + [field])
-
-
 def preflight_headers(policy: CorsPolicy, origin: str | None) -> dict[str, str] | None:
     """Headers of the ``204`` answer to a preflight, or None when ``origin`` is not allowed."""
     allowed = policy.allowed_origin(origin)
@@ -111,7 +105,7 @@ def apply_cors(policy: CorsPolicy, origin: str | None, headers: MutableMapping[s
         return
     if not policy.any_origin:
         # The answer depends on Origin even when it is absent or refused: tell caches.
-        _add_vary(headers, "Origin")
+        add_vary(headers, "Origin")
     allowed = policy.allowed_origin(origin)
     if allowed is None:
         for name in ("Access-Control-Allow-Origin", "Access-Control-Allow-Credentials"):

@@ -3,7 +3,7 @@
 A thin layer over :mod:`gcm_kg.services.canned`: the views read the request, bind the parameters (a bad
 value is a 400 naming the parameter), run the bound query through the app's store with
 ``store.execute()`` (so the service's time limit and row cap apply) and write the answer in the
-negotiated format.
+negotiated format. Errors are raised and answered by :mod:`gcm_kg.web.errors`.
 """
 
 from __future__ import annotations
@@ -15,18 +15,16 @@ import pyoxigraph as ox
 from flask import Flask, Response, redirect, request
 
 from gcm_kg import __version__
+from gcm_kg.core.errors import Refusal
+from gcm_kg.core.namespaces import PREFIXES
+from gcm_kg.core.negotiation import negotiate, prefers_html
+from gcm_kg.rdf import formats
 from gcm_kg.services import canned
 from gcm_kg.sparql import catalogue
-from gcm_kg.rdf import formats
 from gcm_kg.web import templating
-from gcm_kg.web.context import get_public_urls, get_settings, get_store
-from gcm_kg.core.negotiation import negotiate, parse_accept, quality
-from gcm_kg.core.namespaces import PREFIXES
-from gcm_kg.web.problems import problem_response
-from gcm_kg.sparql.model import NotAcceptable, QueryExecutionError, QueryMemoryExceeded, QuerySyntaxError, QueryTimeout
-from gcm_kg.store.base import UpstreamError, UpstreamTimeout
+from gcm_kg.web.context import get_public_urls, get_settings, get_store, request_accept
+from gcm_kg.sparql.model import QuerySyntaxError
 
-RETRY_AFTER = 5
 SIMPLE_JSON = "application/json"
 #: What ``GET /api/queries/{name}`` offers, in the server's order of preference.
 RESULT_TYPES = [SIMPLE_JSON, "text/csv", "application/sparql-results+json", "application/sparql-results+xml",
@@ -37,18 +35,6 @@ FORMAT_NAMES = {"json": SIMPLE_JSON, "csv": "text/csv", "tsv": "text/tab-separat
                 "html": "text/html"}
 EXAMPLE_TYPES = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml",
                  "application/trig", "application/n-quads"]
-
-
-def prefers_html(accept: str | None) -> bool:
-    """HTML only for clients that rank it above JSON (browsers); ``*/*`` (curl, scripts) gets JSON."""
-    ranges = parse_accept(accept)
-    return quality("text/html", ranges) > quality(SIMPLE_JSON, ranges)
-
-
-class RequestError(Exception):
-    def __init__(self, status: int, detail: str, **extra):
-        self.status, self.detail, self.extra = status, detail, extra
-        super().__init__(detail)
 
 
 # -- URLs (all from get_public_urls()) ------------------------------------------------------------
@@ -90,16 +76,13 @@ def describe_query(query: catalogue.CannedQuery) -> dict:
 
 def list_queries() -> Response:
     queries = canned.load_queries()
-    accept = request.headers.get("Accept")
-    if request.args.get("format") == "html" or (request.args.get("format") is None and prefers_html(accept)):
-        response = Response(_listing_html(queries), content_type="text/html; charset=utf-8")
-    else:
-        urls = get_public_urls()
-        body = {"queries": [describe_query(q) for q in queries.values()],
-                "openapi": urls.openapi, "examples": urls.sparql_examples}
-        response = Response(json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json")
-    response.headers["Vary"] = "Accept"
-    return response
+    forced = request.args.get("format")
+    if forced == "html" or (forced is None and prefers_html(request_accept(), [SIMPLE_JSON])):
+        return Response(_listing_html(queries), content_type="text/html; charset=utf-8")
+    urls = get_public_urls()
+    body = {"queries": [describe_query(q) for q in queries.values()],
+            "openapi": urls.openapi, "examples": urls.sparql_examples}
+    return Response(json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json")
 
 
 def _listing_html(queries: dict[str, catalogue.CannedQuery]) -> str:
@@ -113,22 +96,19 @@ def _int_arg(name: str, default: int, minimum: int) -> int:
     if not raw:
         return default
     if len(raw) > 1 or not raw[0].isdigit() or len(raw[0]) > 9 or int(raw[0]) < minimum:
-        raise RequestError(400, f"parameter {name!r}: expected one integer ≥ {minimum}", parameter=name)
+        raise Refusal.invalid_parameter(name, f"parameter {name!r}: expected one integer ≥ {minimum}")
     return int(raw[0])
 
 
-def _chosen_type(accept: str | None) -> str:
+def _chosen_type() -> str:
     forced = request.args.getlist("format")
     if forced:
         if len(forced) > 1 or forced[0] not in FORMAT_NAMES:
-            raise RequestError(400, f"parameter 'format': expected one of {', '.join(FORMAT_NAMES)}",
-                               parameter="format")
+            raise Refusal.invalid_parameter("format", f"parameter 'format': expected one of {', '.join(FORMAT_NAMES)}")
         return FORMAT_NAMES[forced[0]]
-    if prefers_html(accept):
-        return "text/html"
-    chosen = negotiate(accept, RESULT_TYPES)
+    chosen = negotiate(request_accept(), RESULT_TYPES)
     if chosen is None:
-        raise RequestError(406, "results are available as: " + ", ".join(RESULT_TYPES), offered=RESULT_TYPES)
+        raise Refusal.not_acceptable("results are available as: " + ", ".join(RESULT_TYPES), RESULT_TYPES)
     return chosen
 
 
@@ -139,16 +119,15 @@ def _page_url(name: str, limit: int, offset: int) -> str:
 
 
 def run_query(name: str) -> Response:
-    accept = request.headers.get("Accept")
     settings = get_settings()
+    query = canned.get_query(name)
+    chosen = _chosen_type()
+    limit = min(_int_arg("limit", settings.max_rows, 1), settings.max_rows)
+    offset = _int_arg("offset", 0, 0)
+    raw = {k: request.args.getlist(k) for k in request.args if k not in catalogue.RESERVED}
+    bound = query.bind(raw)
+    store = get_store()
     try:
-        query = canned.get_query(name)
-        chosen = _chosen_type(accept)
-        limit = min(_int_arg("limit", settings.max_rows, 1), settings.max_rows)
-        offset = _int_arg("offset", 0, 0)
-        raw = {k: request.args.getlist(k) for k in request.args if k not in catalogue.RESERVED}
-        bound = query.bind(raw)
-        store = get_store()
         # One row more than the page tells whether there is a next page.
         probe = store.execute(bound.embedded_text(limit + 1, offset), media_type="application/sparql-results+json",
                               substitutions=bound.substitutions() or None, timeout=settings.timeout)
@@ -166,24 +145,8 @@ def run_query(name: str) -> Response:
             output = store.execute(bound.embedded_text(limit, offset), media_type=chosen,
                                    substitutions=bound.substitutions() or None, timeout=settings.timeout)
             response = Response(output.body, content_type=formats.content_type(output.media_type))
-    except catalogue.UnknownQuery as error:
-        return problem_response(404, str(error), accept)
-    except canned.ParameterError as error:
-        return problem_response(400, str(error), accept, title="Invalid parameter", parameter=error.param)
-    except RequestError as error:
-        return problem_response(error.status, error.detail, accept, **error.extra)
-    except NotAcceptable as error:
-        return problem_response(406, str(error), accept, offered=error.offered)
-    except UpstreamTimeout as error:  # a remote store (--endpoint) did not answer in time
-        return problem_response(504, str(error), accept, title="Upstream timeout")
-    except QueryTimeout as error:
-        return problem_response(503, str(error), accept, title="Query timeout", headers={"Retry-After": str(RETRY_AFTER)})
-    except QueryMemoryExceeded as error:  # RFC 9110 §15.6.4: the budget is shared, so it may fit later
-        return problem_response(503, str(error), accept, title="Query memory limit", headers={"Retry-After": str(RETRY_AFTER)})
-    except UpstreamError as error:  # a remote store (--endpoint) is down or failed
-        return problem_response(502, str(error), accept, title="Upstream SPARQL endpoint error")
-    except (QuerySyntaxError, QueryExecutionError) as error:
-        return problem_response(500, f"the canned query failed: {error}", accept)
+    except QuerySyntaxError as error:  # the shipped query's fault, not the client's: a broken canned query
+        raise catalogue.QueryFileError(f"the canned query {name!r} does not parse: {error}") from error
     links = [f'<{_page_url(name, limit, 0)}>; rel="first"']
     if offset:
         links.append(f'<{_page_url(name, limit, max(0, offset - limit))}>; rel="prev"')
@@ -192,7 +155,6 @@ def run_query(name: str) -> Response:
     links.append(f'<{get_public_urls().openapi}>; rel="service-desc"; type="application/openapi+json"')
     response.headers["Link"] = ", ".join(links)
     response.headers["X-Row-Limit"] = str(settings.max_rows)
-    response.headers["Vary"] = "Accept"
     return response
 
 
@@ -216,13 +178,12 @@ def _result_html(query, bound, table, limit, offset, has_next) -> str:
 
 # -- queries as RDF ------------------------------------------------------------------------------
 def sparql_examples() -> Response:
-    accept = request.headers.get("Accept")
-    if prefers_html(accept):
+    accept = request_accept()
+    if prefers_html(accept, EXAMPLE_TYPES):
         return redirect(_api_url(), code=303)
     chosen = negotiate(accept, EXAMPLE_TYPES)
     if chosen is None:
-        return problem_response(406, "the examples are available as: " + ", ".join(EXAMPLE_TYPES), accept,
-                                offered=EXAMPLE_TYPES)
+        raise Refusal.not_acceptable("the examples are available as: " + ", ".join(EXAMPLE_TYPES), EXAMPLE_TYPES)
     quads = catalogue.queries_as_quads()
     fmt = formats.GRAPH_FORMATS[chosen]
     if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
@@ -232,9 +193,7 @@ def sparql_examples() -> Response:
         body = catalogue.examples_turtle()
     else:
         body = ox.serialize([q.triple for q in quads], format=fmt)
-    response = Response(body, content_type=formats.content_type(chosen))
-    response.headers["Vary"] = "Accept"
-    return response
+    return Response(body, content_type=formats.content_type(chosen))
 
 
 # -- OpenAPI -------------------------------------------------------------------------------------
@@ -322,7 +281,7 @@ def openapi_document(max_rows: int, server: str) -> dict:
                     "application/sparql-results+json": {"schema": {"type": "object"}},
                     "application/sparql-results+xml": {"schema": {"type": "string"}},
                     "text/html": {"schema": {"type": "string"}}}},
-                "400": problem, "406": problem, "503": problem}}}
+                **{status: problem for status in ("400", "406", "500", "502", "503", "504")}}}}
     value = {"type": ["string", "integer", "boolean", "null"]}
     return {
         "openapi": "3.1.0",
@@ -344,7 +303,8 @@ def openapi_document(max_rows: int, server: str) -> dict:
             "QueryList": {"type": "object", "properties": {"queries": {"type": "array", "items": {"type": "object"}}}},
             "Problem": {"type": "object", "properties": {
                 "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-                "detail": {"type": "string"}, "parameter": {"type": "string"}}}}},
+                "detail": {"type": "string"}, "parameter": {"type": "string"},
+                "offered": {"type": "array", "items": {"type": "string"}}}}}},
     }
 
 

@@ -26,14 +26,15 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, redirect, request
 
+from gcm_kg.core.errors import Refusal
+from gcm_kg.core.negotiation import add_vary
 from gcm_kg.services import dataset_description as dd
 from gcm_kg.rdf import export
 from gcm_kg.web import pages as html_pages
 from gcm_kg.web import templating
 from gcm_kg.services import linked_data as ld
-from gcm_kg.web.context import get_public_urls, get_settings, get_store
+from gcm_kg.web.context import get_public_urls, get_settings, get_store, request_accept
 from gcm_kg.rdf.formats import content_type
-from gcm_kg.web.problems import problem_response
 
 bp = Blueprint("linked_data", __name__)
 
@@ -64,24 +65,26 @@ def _lang() -> str:
     return html_pages.choose_language(request.accept_languages if request.headers.get("Accept-Language") else None)
 
 
-def _see_other(path: str, *, vary: str = "Accept") -> Response:
-    """303 to ``path`` under the site root (RFC 9110 §15.4.4)."""
+def _see_other(path: str) -> Response:
+    """303 to ``path`` under the site root (RFC 9110 §15.4.4); ``Vary: Accept`` comes with reading
+    Accept (:func:`gcm_kg.web.context.request_accept`), so a redirect Accept did not choose has none."""
     location = get_public_urls().path(path)
     response = redirect(location, code=303)
-    response.headers["Vary"] = vary
     response.set_data(f"See {location}\n")
     response.mimetype = "text/plain"
     return response
 
 
 def _document(body: bytes | str, ext: str, *, negotiated: bool, url_for_ext, html: bool = False) -> Response:
-    """A document response with the headers every linked-data document carries."""
+    """A document response with the headers every linked-data document carries.
+
+    (``Vary: Accept`` comes with reading Accept, see :func:`gcm_kg.web.context.request_accept`.)
+    """
     fmt = ld.DOC_FORMATS[ext]
     data = body.encode("utf-8") if isinstance(body, str) else body
     response = Response(data, status=200, content_type=content_type(fmt.media_type))
-    vary = (["Accept"] if negotiated else []) + (["Accept-Language"] if html else [])
-    if vary:
-        response.headers["Vary"] = ", ".join(vary)
+    if html:
+        add_vary(response.headers, "Accept-Language")
     if negotiated:
         response.headers["Content-Location"] = url_for_ext(ext)
     response.headers["Link"] = ld.alternate_links(url_for_ext, ext)
@@ -90,41 +93,34 @@ def _document(body: bytes | str, ext: str, *, negotiated: bool, url_for_ext, htm
     return response.make_conditional(request)
 
 
-def _pick_extension(ext: str | None) -> tuple[str | None, bool, Response | None]:
-    """(extension, negotiated, error): the path's extension, else ``format=``, else Accept."""
+def _pick_extension(ext: str | None) -> tuple[str, bool]:
+    """(extension, negotiated): the path's extension, else ``format=``, else Accept."""
     if ext:
-        return ext, False, None
+        return ext, False
     param = request.args.get("format")
     if param:
         chosen = ld.extension_for_format_param(param)
         if chosen is None:
-            return None, False, problem_response(
-                400, f"unknown format {param!r}; use one of: {', '.join(ld.format_names())}",
-                request.headers.get("Accept"))
-        return chosen, False, None
-    return ld.choose_extension(request.headers.get("Accept"))[0], True, None
+            raise Refusal.invalid_parameter(
+                "format", f"unknown format {param!r}; use one of: {', '.join(ld.format_names())}")
+        return chosen, False
+    return ld.choose_extension(request_accept())[0], True
 
 
 def _not_found(iri: str) -> Response:
-    accept = request.headers.get("Accept")
-    if _prefers_html(accept):
+    """404 for ``iri``: the "not found" page for a browser, else the problem every route gives."""
+    if ld.choose_extension(request_accept())[0] == "html":
         settings = get_settings()
         body = html_pages.not_found_html(get_store(), settings.base_uri, iri, _lang())
-        response = Response(body, status=404, content_type="text/html; charset=utf-8")
-        response.headers["Vary"] = "Accept"
-        return response
-    return problem_response(404, f"this graph says nothing about <{iri}>", accept, instance=request.path)
-
-
-def _prefers_html(accept: str | None) -> bool:
-    return ld.choose_extension(accept)[0] == "html"
+        return Response(body, status=404, content_type="text/html; charset=utf-8")
+    raise Refusal.not_found(f"this graph says nothing about <{iri}>", instance=request.path)
 
 
 # -- things and their documents ---------------------------------------------------------------------
 
 @bp.get("/id/")
 def id_root():
-    return _see_other("", vary="Accept")
+    return _see_other("")
 
 
 @bp.get("/id/<path:key>")
@@ -136,9 +132,7 @@ def thing(key: str):
     iri = ld.thing_iri(settings.base_uri, key)
     if not ld.exists(store, iri):
         return _not_found(iri)
-    ext, _, error = _pick_extension(None)
-    if error:
-        return error
+    ext, _ = _pick_extension(None)
     return _see_other(ld.doc_path(key, ext))
 
 
@@ -152,9 +146,7 @@ def document(key: str):
             return _not_found(iri)
         stem, ext = key, None  # a key that happens to end like an extension
         iri = ld.thing_iri(settings.base_uri, key)
-    ext, negotiated, error = _pick_extension(ext)
-    if error:
-        return error
+    ext, negotiated = _pick_extension(ext)
 
     def url_for_ext(e: str) -> str:
         return urls.path(ld.doc_path(stem, e))
@@ -176,7 +168,7 @@ def list_page(kind: str):
     settings, store = get_settings(), get_store()
     lang = _lang()
     if kind not in html_pages.kind_counts(store, settings.base_uri):
-        return problem_response(404, f"no things of kind {kind!r} here", request.headers.get("Accept"))
+        raise Refusal.not_found(f"no things of kind {kind!r} here")
     body = _cached(("list", kind, lang), lambda: html_pages.list_html(store, settings.base_uri, kind, lang))
     response = Response(body, content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept-Language"
@@ -216,9 +208,7 @@ def landing():
 @bp.get("/.well-known/void")
 def void():
     settings, store, urls = get_settings(), get_store(), get_public_urls()
-    ext, negotiated, error = _pick_extension(None)
-    if error:
-        return error
+    ext, negotiated = _pick_extension(None)
     triples = _cached(("void", urls.root), lambda: dd.void_triples(store, settings, urls))
 
     def url_for_ext(e: str) -> str:
@@ -253,7 +243,7 @@ def download(name: str):
     base = name[:-3] if gz else name
     stem, _, ext = base.rpartition(".")
     if stem != export.DUMP_NAME or ext not in export.DUMP_FORMATS:
-        return problem_response(404, f"no dump named {name!r}; see /download/", request.headers.get("Accept"))
+        raise Refusal.not_found(f"no dump named {name!r}; see /download/")
     pub = dd.publication(get_store())
     spec = export.DUMP_FORMATS[ext]
     if gz:
@@ -306,9 +296,7 @@ def _vocab(kind: str, ext: str | None):
     from gcm_kg.web import vocab_pages
 
     settings, store, urls = get_settings(), get_store(), get_public_urls()
-    ext, negotiated, error = _pick_extension(ext)
-    if error:
-        return error
+    ext, negotiated = _pick_extension(ext)
 
     def url_for_ext(e: str) -> str:
         return urls.path(f"{kind}.{e}")
@@ -324,9 +312,7 @@ def _vocab(kind: str, ext: str | None):
 
 
 def _vocab_redirect(kind: str, fragment: str = ""):
-    ext, _, error = _pick_extension(None)
-    if error:
-        return error
+    ext, _ = _pick_extension(None)
     return _see_other(f"{kind}.{ext}" + (fragment if ext == "html" else ""))
 
 

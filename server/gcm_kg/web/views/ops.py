@@ -31,8 +31,9 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import choose_encoder
 
+from gcm_kg.core.errors import Refusal
+from gcm_kg.web.context import request_accept
 from gcm_kg.web.cors import CorsPolicy, apply_cors, is_preflight, preflight_headers
-from gcm_kg.web.problems import problem_response
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
@@ -219,14 +220,13 @@ def ready() -> Response:
             raise RuntimeError("the store answered ASK {} with false")
         counts = store.counts()
     except Exception as error:  # noqa: BLE001 — any failure means "not ready", with its reason
-        return problem_response(503, f"store not ready: {error}", request.headers.get("Accept"),
-                                headers={"Retry-After": "5", **_NO_STORE})
+        raise Refusal.not_ready(f"store not ready: {error}") from error
     body = {"status": "ready", "triples": counts.triples, "graphs": len(counts.graphs)}
     return Response(json.dumps(body) + "\n", mimetype="application/json", headers=_NO_STORE)
 
 
 def metrics() -> Response:
-    encoder, content_type = choose_encoder(request.headers.get("Accept", ""))
+    encoder, content_type = choose_encoder(request_accept() or "")
     body = encoder(_scrape_registry(current_app))
     return Response(body, headers={"Content-Type": content_type, **_NO_STORE})
 

@@ -9,7 +9,8 @@ shipped ontology and data as reference (so posted data may point at our objectiv
   :func:`gcm_kg.services.validation.format_json`, plain text, or an HTML page. Status 200 whether or not
   the data conform; ``conforms`` is in every format.
 * Errors: 413 beyond ``Settings.max_body_bytes``; 415 for a media type we cannot parse; 400 for
-  unparsable input, with the parser's ``line`` and ``column`` (problem+json members too).
+  unparsable input, with the parser's ``line`` and ``column`` (problem+json members too). They are
+  the problems of :mod:`gcm_kg.web.errors`; a form post or a browser gets them on the form's page.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ import pyoxigraph as ox
 from flask import Response
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from gcm_kg.core.errors import Refusal
+from gcm_kg.core.negotiation import negotiate, prefers_html
 from gcm_kg.rdf import rdfio
-from gcm_kg.core.negotiation import negotiate
+from gcm_kg.web.context import request_accept
+from gcm_kg.web.errors import problem_for
 from gcm_kg.web.pages import Chrome, render, text
-from gcm_kg.web.problems import problem_response
 
 #: Media types accepted as input, and the parser used for each.
 INPUT_FORMATS: dict[str, ox.RdfFormat] = {
@@ -45,27 +48,16 @@ OUTPUT_TYPES = ["text/turtle", "application/json", "text/html", "text/plain"]
 INPUT_BASE = "https://w3id.org/gcm-kg/validate/input/"
 
 
-class BadInput(Exception):
-    def __init__(self, status: int, detail: str, **extra):
-        self.status, self.detail, self.extra = status, detail, extra
-        super().__init__(detail)
-
-
 def parse(data: bytes, media_type: str):
     """Posted bytes → rdflib graph, by :func:`gcm_kg.services.validation.parse_graph` (pyoxigraph first, so
-    errors carry line and column)."""
+    a :class:`~gcm_kg.rdf.rdfio.RdfFileError` carries line and column)."""
     from gcm_kg.services import validation
 
     fmt = INPUT_FORMATS.get(media_type)
     if fmt is None:
-        raise BadInput(415, f"cannot read {media_type or 'a body without Content-Type'}; "
-                            f"send one of: {', '.join(INPUT_FORMATS)}")
-    try:
-        return validation.parse_graph(data, fmt, name="request body", base_iri=INPUT_BASE)
-    except rdfio.RdfFileError as error:
-        where = f"line {error.line}, column {error.column}: " if error.line is not None else ""
-        raise BadInput(400, f"the {media_type} body does not parse: {where}{error.message}",
-                       line=error.line, column=error.column) from None
+        raise Refusal.unsupported_media_type(f"cannot read {media_type or 'a body without Content-Type'}; "
+                                             f"send one of: {', '.join(INPUT_FORMATS)}", INPUT_FORMATS)
+    return validation.parse_graph(data, fmt, name=f"{media_type} body", base_iri=INPUT_BASE)
 
 
 def validate_bytes(data: bytes, media_type: str):
@@ -75,14 +67,13 @@ def validate_bytes(data: bytes, media_type: str):
 
 
 def handle(request, settings, lang: str) -> Response:
-    accept = request.headers.get("Accept")
     if request.method == "GET":
         return _html(validate_page(lang))
     limit = settings.extra.get("validate_max_bytes", settings.max_body_bytes)
     form = request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
     try:
         if request.content_length is not None and request.content_length > limit:
-            raise BadInput(413, f"the body is {request.content_length} bytes; the limit is {limit} bytes")
+            raise Refusal.content_too_large(f"the body is {request.content_length} bytes; the limit is {limit} bytes")
         try:
             if form:
                 data = request.form.get("data", "").encode("utf-8")
@@ -91,19 +82,20 @@ def handle(request, settings, lang: str) -> Response:
                 data = request.get_data(cache=False)
                 media_type = request.mimetype
         except RequestEntityTooLarge:
-            raise BadInput(413, f"the body is larger than the limit of {limit} bytes") from None
+            raise Refusal.content_too_large(f"the body is larger than the limit of {limit} bytes") from None
         if len(data) > limit:
-            raise BadInput(413, f"the body is {len(data)} bytes; the limit is {limit} bytes")
+            raise Refusal.content_too_large(f"the body is {len(data)} bytes; the limit is {limit} bytes")
         if not data.strip():
-            raise BadInput(400, "the body is empty: post the RDF to validate")
+            raise Refusal.bad_request("the body is empty: post the RDF to validate")
         result = validate_bytes(data, media_type)
-    except BadInput as error:
-        if form or negotiate(accept, OUTPUT_TYPES) == "text/html" and not negotiate(accept, ["application/json"]):
-            page = validate_page(lang, error=error, data=request.form.get("data", "") if form else "",
-                                 fmt=request.form.get("format", "turtle") if form else "turtle")
-            return _html(page, error.status)
-        return problem_response(error.status, error.detail, accept, **error.extra)
-    return report_response(result, accept if not form else "text/html", lang,
+    except (Refusal, rdfio.RdfFileError) as error:
+        if not (form or prefers_html(request_accept(), OUTPUT_TYPES)):
+            raise  # answered by the app's error handler, as on every route
+        problem = problem_for(error)  # a person gets the form back, with the same problem on it
+        page = validate_page(lang, error=problem, data=request.form.get("data", "") if form else "",
+                             fmt=request.form.get("format", "turtle") if form else "turtle")
+        return _html(page, problem.status, problem.headers)
+    return report_response(result, request_accept() if not form else "text/html", lang,
                            data.decode("utf-8", "replace") if form else None,
                            request.form.get("format", "turtle") if form else "turtle")
 
@@ -113,7 +105,7 @@ def report_response(result, accept: str | None, lang: str, data: str | None = No
 
     chosen = negotiate(accept, OUTPUT_TYPES)
     if chosen is None:
-        return problem_response(406, f"the report is available as: {', '.join(OUTPUT_TYPES)}", accept)
+        raise Refusal.not_acceptable(f"the report is available as: {', '.join(OUTPUT_TYPES)}", OUTPUT_TYPES)
     if chosen == "text/turtle":
         body, ctype = validation.format_turtle(result), "text/turtle; charset=utf-8"
     elif chosen == "application/json":
@@ -130,17 +122,16 @@ def report_response(result, accept: str | None, lang: str, data: str | None = No
         body = validate_page(lang, result=result, rows=rows, summary=validation.summary(result), data=data or "",
                              fmt=fmt)
         ctype = "text/html; charset=utf-8"
-    response = Response(body, content_type=ctype)
-    response.headers["Vary"] = "Accept"
-    return response
+    return Response(body, content_type=ctype)
 
 
-def validate_page(lang: str, *, result=None, error: BadInput | None = None, rows: list[dict] | None = None,
+def validate_page(lang: str, *, result=None, error=None, rows: list[dict] | None = None,
                   summary: str = "", data: str = "", fmt: str = "turtle") -> str:
-    """The HTML page of ``/validate``: the form (prefilled with ``data``), and the report or the error."""
+    """The HTML page of ``/validate``: the form (prefilled with ``data``), and the report or the
+    problem (a :class:`~gcm_kg.web.problems.Problem`)."""
     return render("ld/validate.html", Chrome(lang, text(lang)["validate"]), result=result, error=error,
                   rows=rows or [], summary=summary, data=data, fmt=fmt)
 
 
-def _html(body: str, status: int = 200) -> Response:
-    return Response(body, status=status, content_type="text/html; charset=utf-8")
+def _html(body: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(body, status=status, headers=headers, content_type="text/html; charset=utf-8")
