@@ -231,3 +231,30 @@ def test_an_invalid_host_is_a_400_without_a_public_url_and_ignored_with_one(stor
     with_root = create_app(Settings(public_url=ROOT), store).test_client()
     response = with_root.get("/sparql", headers={"Host": "bad host", "Accept": "text/turtle"})
     assert response.status_code == 200 and f"<{ROOT}sparql>" in response.text
+
+
+#: Every HTML page kind a person browses (their links, forms, scripts and stylesheets).
+HTML_PAGES = ["/", "/list/objective", "/doc/objective/9.html", "/ontology.html", "/shapes.html",
+              "/.well-known/void?format=html", "/validate", "/sparql", "/download/", "/api/queries",
+              "/list/no-such-kind", "/id/no-such-thing"]
+_LOCAL_REFERENCE = re.compile(r'\b(?:href|src|action)="(/[^"]*)"')
+
+
+@pytest.mark.parametrize("settings, request_options", [
+    (Settings(public_url=ROOT), {}),
+    (Settings(), {"base_url": "http://localhost/kg/"}),
+    (Settings(proxy_headers=True), {"headers": FORWARDED}),
+], ids=["public-url", "script-name", "forwarded-prefix"])
+def test_every_link_of_every_html_page_stays_under_the_prefix(store, settings, request_options):
+    """A page served under ``/kg/`` links, posts and loads only under ``/kg/`` (else browsing the
+    site behind a proxy leaves it at the first click)."""
+    client = create_app(settings, store).test_client()
+    checked = 0
+    for page in HTML_PAGES:
+        headers = {"Accept": "text/html", **request_options.get("headers", {})}
+        response = client.get(page, headers=headers, base_url=request_options.get("base_url", "http://localhost/"))
+        assert response.mimetype == "text/html", (page, response.status_code)
+        for reference in _LOCAL_REFERENCE.findall(response.get_data(as_text=True)):
+            assert reference.startswith("/kg/"), (page, reference)
+            checked += 1
+    assert checked > 100  # the pages do link: navigation, entity links, formats, the query editor

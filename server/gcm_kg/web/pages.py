@@ -211,7 +211,7 @@ class PageBuilder:
     def href(self, iri: str) -> tuple[str, bool]:
         """Where a link to ``iri`` goes: our own path for our IRIs, the IRI itself otherwise."""
         local = path_for_iri(self.base_uri, iri)
-        return (local, False) if local is not None else (iri, True)
+        return (templating.site_path(local), False) if local is not None else (iri, True)
 
     def term_value(self, term, bnode_triples: dict | None = None, depth: int = 0) -> Value:
         if isinstance(term, ox.NamedNode):
@@ -476,7 +476,7 @@ def render(template: str, chrome: Chrome, **context) -> str:
 
 
 def sparql_describe_href(iri: str) -> str:
-    return "/sparql?query=" + quote(f"DESCRIBE <{iri}>", safe="")
+    return templating.site_path("sparql") + "?query=" + quote(f"DESCRIBE <{iri}>", safe="")
 
 
 def doc_alternates(url_for_extension, with_html: bool = False) -> list[tuple[str, str, str]]:
@@ -551,7 +551,7 @@ def list_items(store, base_uri: str, kind: str, lang: str) -> list[Value]:
 
 def list_html(store, base_uri: str, kind: str, lang: str) -> str:
     heading = kind_heading(kind, lang)
-    chrome = Chrome(lang, heading, canonical=f"/list/{kind}")
+    chrome = Chrome(lang, heading, canonical=templating.site_path(f"list/{kind}"))
     return render("ld/list.html", chrome, heading=heading, kind=kind,
                   items=list_items(store, base_uri, kind, lang), prefix=f"{base_uri}id/{kind}/")
 
@@ -568,7 +568,7 @@ def not_found_html(store, base_uri: str, iri: str, lang: str) -> str:
 def landing_html(store, base_uri: str, lang: str, *, counts, dataset: dict, dumps: list[dict],
                  example_query: str = "") -> str:
     kinds = kind_counts(store, base_uri)
-    chrome = Chrome(lang, dataset.get("title") or "gcm-kg", canonical="/")
+    chrome = Chrome(lang, dataset.get("title") or "gcm-kg", canonical=templating.site_path(""))
     entry = [(k, kind_heading(k, lang), kinds[k]) for k, _, _ in KINDS if k in kinds]
     entry += [(k, kind_heading(k, lang), n) for k, n in sorted(kinds.items()) if k not in {e[0] for e in entry}]
     return render("ld/landing.html", chrome, counts=counts, kinds=entry, dataset=dataset, dumps=dumps,

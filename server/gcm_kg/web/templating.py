@@ -13,12 +13,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask import has_request_context
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from gcm_kg.web.context import get_public_urls
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 environment = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
                           trim_blocks=True, lstrip_blocks=True)
+
+
+def site_path(path: str = "") -> str:
+    """``path`` (from the site root, with or without a leading ``/``) as a path on this site.
+
+    Under a path prefix (``--public-url https://example.org/kg/``, or ``X-Forwarded-Prefix: /kg``
+    trusted with ``--proxy-headers``) the prefix comes first, so every link of a page works behind
+    the proxy; the pages are cached per public root. Outside a request (a template rendered on its
+    own) the root is ``/``. Templates call it as ``site('list/objective')``.
+    """
+    if has_request_context():
+        return get_public_urls().path(path)
+    return "/" + path.lstrip("/")
+
+
+environment.globals["site"] = site_path
 
 
 def render(template: str, **context) -> str:

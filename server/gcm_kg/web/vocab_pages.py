@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from gcm_kg.web.pages import (Chrome, PageBuilder, Row, Value, curie, doc_alternates, pick_literal, render, _natural_key)
+from gcm_kg.web.templating import site_path
 from gcm_kg.core.namespaces import DCT, FOAF, GRAPH, OWL, PREFIXES, RDF, RDF_TYPE, RDFS, SH, SKOS, VANN
 
 
@@ -405,12 +406,12 @@ def _shacl_value(index: GraphIndex, term) -> ShaclValue:
 def html(kind: str, store, settings, lang: str, url_for_extension) -> str:
     if kind == "ontology":
         doc = ontology_doc(store, settings, lang)
-        chrome = Chrome(lang, doc.title, "/ontology.html", doc_alternates(url_for_extension),
-                        "/sparql?query=" + _q(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"))
+        chrome = Chrome(lang, doc.title, site_path("ontology.html"), doc_alternates(url_for_extension),
+                        site_path("sparql") + "?query=" + _q(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"))
         return render("ld/ontology.html", chrome, doc=doc)
     doc = shapes_doc(store, settings, lang)
-    chrome = Chrome(lang, doc.title, "/shapes.html", doc_alternates(url_for_extension),
-                    "/sparql?query=" + _q(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{SHAPES_GRAPH}> {{ ?s ?p ?o }} }}"))
+    chrome = Chrome(lang, doc.title, site_path("shapes.html"), doc_alternates(url_for_extension),
+                    site_path("sparql") + "?query=" + _q(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{SHAPES_GRAPH}> {{ ?s ?p ?o }} }}"))
     return render("ld/shapes.html", chrome, doc=doc)
 
 
@@ -449,5 +450,5 @@ def void_html(store, settings, triples_: list[ox.Triple], lang: str, url_for_ext
                 entries.append((builder.term_value(term), curie(term.value), int(count.value)))
         entries.sort(key=lambda e: (-e[2], e[1]))
         tables.append((builder.labels.label(partition), entries))
-    chrome = Chrome(lang, "VoID / DCAT", "/.well-known/void", doc_alternates(url_for_extension))
+    chrome = Chrome(lang, "VoID / DCAT", site_path(".well-known/void"), doc_alternates(url_for_extension))
     return render("ld/void.html", chrome, props=rows, iri=ds.value, tables=tables)

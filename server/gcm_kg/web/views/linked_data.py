@@ -169,7 +169,8 @@ def list_page(kind: str):
     lang = _lang()
     if kind not in html_pages.kind_counts(store, settings.base_uri):
         raise Refusal.not_found(f"no things of kind {kind!r} here")
-    body = _cached(("list", kind, lang), lambda: html_pages.list_html(store, settings.base_uri, kind, lang))
+    body = _cached(("list", kind, lang, get_public_urls().root),
+                   lambda: html_pages.list_html(store, settings.base_uri, kind, lang))
     response = Response(body, content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept-Language"
     return response
@@ -184,7 +185,8 @@ def landing():
         pub = dd.publication(store)
         info = dd.summary(store, settings)
         if info["iri"]:
-            info["href"] = ld.path_for_iri(settings.base_uri, info["iri"]) or info["iri"]
+            local = ld.path_for_iri(settings.base_uri, info["iri"])
+            info["href"] = urls.path(local) if local else info["iri"]
         example = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
                    "PREFIX gcmo: <https://w3id.org/gcm-kg/ontology#>\n"
                    "SELECT ?objective ?title ?theme ?themeLabel WHERE {\n"
