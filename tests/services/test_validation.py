@@ -326,3 +326,31 @@ def test_pre_commit_hook_definition():
     assert "gcm-kg" in scripts
     assert re.search(hook["files"], "data/mappings/eurovoc.ttl")
     assert not re.search(hook["files"], "README.md")
+
+
+def test_sparql_targets_on_oxigraph_give_rdflib_s_answers(monkeypatch):
+    """SPARQL-based targets (S10, S13, S22) run on a pyoxigraph copy of the data graph: the
+    results are exactly those of rdflib evaluating the same targets."""
+    from gcm_kg.services import validation
+    from gcm_kg.services.validation_reports import result_key
+
+    paths = [FIXTURES / name for name in ("S13-identifier-invalid-malformed-keys.ttl",
+                                          "S22-section-invalid-no-heading-no-parent.ttl",
+                                          "S10-labelled-entity-invalid-scheme-without-label.ttl")]
+    data = load_graph(paths)
+    calls = []
+    original = validation._select_on_oxigraph
+
+    def counted(*args):
+        answer = original(*args)
+        calls.append(answer is not None)
+        return answer
+
+    monkeypatch.setattr(validation, "_select_on_oxigraph", counted)
+    on_oxigraph = sorted(result_key(r) + (str(r.constraint_component),) for r in validate(data, reference=None).results)
+    assert calls and all(calls)   # the targets were answered by pyoxigraph
+    monkeypatch.setattr(validation, "_select_on_oxigraph", lambda *args: None)
+    on_rdflib = sorted(result_key(r) + (str(r.constraint_component),) for r in validate(data, reference=None).results)
+    assert on_oxigraph == on_rdflib
+    shapes = {key[0].rsplit("/", 1)[1] for key in on_oxigraph}
+    assert {"S10-labelled-entity", "S13-identifier", "S22-section"} <= shapes

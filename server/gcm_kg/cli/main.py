@@ -20,20 +20,60 @@ if TYPE_CHECKING:
     from gcm_kg.core.settings import Settings
 
 
+_VALIDATE_FORMATS = ("text", "turtle", "json", "junit", "sarif", "github", "markdown", "codeclimate")
+
+
 def _add_validate(sub) -> None:
-    p = sub.add_parser("validate", help="validate RDF against the gcm-kg SHACL shapes",
-                       description="Validate RDF files (default: the shipped ontology + data) against "
-                                   "SHACL shapes (default: the shipped shapes). Exit 0 when the data "
-                                   "conforms, 1 on violations, 2 when an input cannot be read or parsed.")
-    p.add_argument("files", nargs="*", type=Path, help="RDF files to validate (default: ontology + data)")
+    p = sub.add_parser(
+        "validate", help="validate RDF against the gcm-kg SHACL shapes",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Validate RDF files (default: the shipped ontology + data) against SHACL shapes\n"
+                    "(default: the shipped shapes). Each result names the file, line and column where\n"
+                    "its focus node is described (a blank node: the named subject that encloses it).",
+        epilog="exit status: 0 nothing fails (see --fail-on and --baseline), 1 something does,\n"
+               "  2 an input, shapes or baseline file cannot be read or parsed (file:line:column on\n"
+               "  stderr) or a report cannot be written.\n\n"
+               "formats: text (file:line:col: severity: message, grouped by focus node), turtle (the\n"
+               "  W3C SHACL report), json, junit, sarif (SARIF 2.1.0, for code scanning), github\n"
+               "  (GitHub Actions annotations), markdown (a summary table, e.g. for\n"
+               "  $GITHUB_STEP_SUMMARY), codeclimate (GitLab code quality).\n\n"
+               "examples:\n"
+               "  gcm-kg validate data/ --format github --report sarif=shacl.sarif\n"
+               "  gcm-kg validate data/ --write-baseline shacl-baseline.json   # accept what is there now\n"
+               "  gcm-kg validate data/ --baseline shacl-baseline.json         # fail only on new results")
+    p.add_argument("files", nargs="*", type=Path, help="RDF files or folders to validate (default: ontology + data)")
     p.add_argument("--shapes", action="append", type=Path, metavar="FILE",
-                   help="shapes file(s) to use instead of the shipped shapes (repeatable)")
-    p.add_argument("--format", default="text", choices=["text", "turtle", "json", "junit"],
-                   help="report format (default: text, grouped by focus node)")
+                   help="shapes file(s) to use instead of the shipped shapes (repeatable; checked against "
+                        "SHACL-SHACL first)")
+    p.add_argument("--format", default="text", choices=_VALIDATE_FORMATS,
+                   help="report format on stdout (default: text)")
+    p.add_argument("--report", action="append", default=[], type=_report_argument, metavar="FORMAT=FILE",
+                   help="also write the report in FORMAT to FILE, from the same run (repeatable), "
+                        "e.g. --report sarif=shacl.sarif --report markdown=$GITHUB_STEP_SUMMARY")
+    p.add_argument("--fail-on", default="violation", choices=["violation", "warning", "info"],
+                   help="the lowest severity that fails (exit 1): violation (default; warnings and infos "
+                        "pass, as SHACL conformance), warning, or info (any result fails)")
+    p.add_argument("--baseline", type=Path, metavar="FILE",
+                   help="a baseline written by --write-baseline: its results do not fail, only new ones do "
+                        "(matched on shape, focus node, path and value; a blank node by its nearest named "
+                        "subject and the path to it)")
+    p.add_argument("--write-baseline", type=Path, metavar="FILE",
+                   help="write every current result to FILE as a baseline (JSON); without --baseline the "
+                        "run is then judged against it, so it exits 0")
+    p.add_argument("--no-locations", action="store_true",
+                   help="do not read the files for the line of each result (quicker on very large files)")
     p.add_argument("--endpoint", metavar="URL",
-                   help="validate what this SPARQL 1.1 endpoint serves (every graph but shapes and queries)")
+                   help="validate what this SPARQL 1.1 endpoint serves (every graph but shapes and queries); "
+                        "results have no file location")
     _add_auth(p)
     p.set_defaults(func=_run_validate)
+
+
+def _report_argument(text: str) -> tuple[str, Path]:
+    fmt, sep, file = text.partition("=")
+    if not sep or not file or fmt not in _VALIDATE_FORMATS:
+        raise argparse.ArgumentTypeError(f"expected FORMAT=FILE with FORMAT one of {', '.join(_VALIDATE_FORMATS)}")
+    return fmt, Path(file)
 
 
 def _run_validate(args) -> int:
@@ -43,10 +83,16 @@ def _run_validate(args) -> int:
         if args.files:
             print("gcm-kg validate: give either FILES or --endpoint, not both", file=sys.stderr)
             return 2
+        if args.report or args.baseline or args.write_baseline or args.fail_on != "violation":
+            print("gcm-kg validate: --report, --baseline, --write-baseline and --fail-on apply to files, "
+                  "not to --endpoint", file=sys.stderr)
+            return 2
         return run_validate_remote(args.endpoint, args.shapes, args.format, sys.stdout, _auth(args))
-    from gcm_kg.services.validation import run_validate
+    from gcm_kg.services.validation import GateOptions, run_validate
 
-    return run_validate(args.files or None, args.shapes, args.format, sys.stdout)
+    options = GateOptions(fail_on=args.fail_on, baseline=args.baseline, write_baseline=args.write_baseline,
+                          reports=tuple(args.report), locations=not args.no_locations)
+    return run_validate(args.files or None, args.shapes, args.format, sys.stdout, options)
 
 
 def _add_auth(p) -> None:

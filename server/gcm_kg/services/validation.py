@@ -1,4 +1,4 @@
-"""SHACL validation of gcm-kg graphs: one engine, one set of options, four report formats.
+"""SHACL validation of gcm-kg graphs: one engine, one set of options, every report format.
 
 Everything that validates (``gcm-kg validate``, the HTTP ``/validate`` endpoint, the tests) calls
 :func:`validate`, so a graph conforms in one place exactly when it conforms in the others:
@@ -13,19 +13,18 @@ Everything that validates (``gcm-kg validate``, the HTTP ``/validate`` endpoint,
 * warnings and infos do not make a graph non-conforming: it conforms when there is no result of
   severity ``sh:Violation``.
 
-Formatters turn a :class:`ValidationResult` into text (grouped by focus node), Turtle (the SHACL
-validation report), JSON (documented in :func:`format_json`) or JUnit XML (one test case per focus
-node, a failure for each node with violations).
+:func:`locate_results` then finds where each focus node is written (the validated files first,
+then the reference files; :mod:`gcm_kg.rdf.locate` reads the text). The result model and the
+report formats are :mod:`gcm_kg.services.validation_reports`; thresholds and baselines are
+:mod:`gcm_kg.services.validation_gate`; :func:`run_validate` is ``gcm-kg validate``.
 """
 
 from __future__ import annotations
 
-import json
 import logging
+import re
 import sys
-import xml.etree.ElementTree as ET
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence, TextIO
@@ -33,22 +32,27 @@ from typing import Iterable, Sequence, TextIO
 import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.paths import Path as RdfPath
 from rdflib.term import Node
 
-from gcm_kg.rdf import rdfio
+from gcm_kg.rdf import locate, rdfio
 from gcm_kg.rdf import resources
 from gcm_kg.core.namespaces import PREFIXES
+from gcm_kg.services import validation_gate as gate
+from gcm_kg.services.validation_reports import (
+    FORMATTERS, SEVERITIES, Result, ShapeDoc, SourceLocation, ValidationResult, anchored_label, compact,
+    format_codeclimate, format_github, format_json, format_junit, format_markdown, format_sarif, format_text,
+    format_turtle, summary,
+)
 
 __all__ = [
-    "Result", "ValidationResult", "validate", "load_graph", "parse_graph", "shipped_graph", "expand_paths",
-    "format_text", "format_turtle", "format_json", "format_junit", "FORMATTERS", "run_validate",
-    "ShapesError",
+    "Result", "ValidationResult", "validate", "load_graph", "parse_graph", "shipped_graph", "shipped_files",
+    "expand_paths", "locate_results", "compact", "summary",
+    "format_text", "format_turtle", "format_json", "format_junit", "format_sarif", "format_github",
+    "format_markdown", "format_codeclimate", "FORMATTERS", "GateOptions", "run_validate", "ShapesError",
 ]
 
-SEVERITIES = (SH.Violation, SH.Warning, SH.Info)
-_SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _XSD_STRING = str(XSD.string)
 SHIPPED = "shipped"
@@ -56,57 +60,6 @@ SHIPPED = "shipped"
 
 class ShapesError(ValueError):
     """The shapes graph is not usable: not valid SHACL, or a shape cannot be loaded."""
-
-
-@dataclass(frozen=True)
-class Result:
-    """One validation result, in plain terms.
-
-    ``source_shape`` is the *named* shape the constraint belongs to (a property shape written as
-    a blank node inside ``gcmsh:S03-question`` reports ``gcmsh:S03-question``); the exact shape
-    pySHACL reported is kept in ``reported_shape``.
-    """
-
-    focus_node: Node
-    path: URIRef | RdfPath | None
-    value: Node | None
-    severity: URIRef
-    message: str
-    source_shape: Node
-    constraint_component: URIRef
-    reported_shape: Node | None = None
-    focus_label: str = ""
-
-    @property
-    def label(self) -> str:
-        """How the focus node is shown: its compact IRI, or for a blank node the way to it."""
-        return self.focus_label or compact(self.focus_node)
-
-    @property
-    def severity_name(self) -> str:
-        return _SEVERITY_NAMES.get(self.severity, str(self.severity))
-
-
-@dataclass
-class ValidationResult:
-    """The outcome of :func:`validate`: ``conforms`` is False only when a violation was found."""
-
-    conforms: bool
-    report: rdflib.Graph
-    results: list[Result] = field(default_factory=list)
-    triples: int = 0
-    shapes: int = 0
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counter = Counter(r.severity for r in self.results)
-        return {name: counter.get(sev, 0) for sev, name in _SEVERITY_NAMES.items()}
-
-    def by_focus_node(self) -> dict[Node, list[Result]]:
-        groups: dict[Node, list[Result]] = defaultdict(list)
-        for r in self.results:
-            groups[r.focus_node].append(r)
-        return dict(groups)
 
 
 # --------------------------------------------------------------------------------------------
@@ -190,12 +143,12 @@ def _cached_graph(signature: tuple[tuple[str, int], ...]) -> rdflib.Graph:
     return load_graph([Path(p) for p, _ in signature])
 
 
-def shipped_graph(*folders: str, exclude: Iterable[Path] = ()) -> rdflib.Graph:
-    """The shipped ``ontology``/``data``/``shapes`` files of ``folders`` as one (cached) graph.
+def shipped_files(*folders: str, exclude: Iterable[Path] = ()) -> list[Path]:
+    """The shipped RDF files of ``folders`` (``ontology``, ``data``, ``shapes``), in load order.
 
-    The result is shared: do not modify it. ``exclude`` drops shipped files that are the same
-    file as, or share their path below the folder with, one of the given paths (so validating an
-    edited ``data/x.ttl`` does not also load the installed copy of ``data/x.ttl``).
+    ``exclude`` drops shipped files that are the same file as, or share their path below the
+    folder with, one of the given paths (so validating an edited ``data/x.ttl`` does not also load
+    the installed copy of ``data/x.ttl``).
     """
     excluded = [Path(p).resolve() for p in exclude]
     files: list[Path] = []
@@ -206,7 +159,13 @@ def shipped_graph(*folders: str, exclude: Iterable[Path] = ()) -> rdflib.Graph:
             if any(path.resolve() == e or e.parts[-len(relative):] == relative for e in excluded):
                 continue
             files.append(path)
-    return _cached_graph(_signature(files))
+    return files
+
+
+def shipped_graph(*folders: str, exclude: Iterable[Path] = ()) -> rdflib.Graph:
+    """The :func:`shipped_files` of ``folders`` as one (cached) graph. The result is shared: do
+    not modify it."""
+    return _cached_graph(_signature(shipped_files(*folders, exclude=exclude)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -230,12 +189,20 @@ _QUIET.propagate = False
 
 
 def _install_query_cache() -> None:
-    """Parse each SHACL-SPARQL query once instead of once per focus node.
+    """Make pySHACL's SPARQL over rdflib cheaper, with the same answers.
 
-    pySHACL runs a SPARQL constraint for every focus node with ``$this`` pre-bound, handing the
-    same query text to rdflib each time, and rdflib parses it anew each time (most of the
-    validation time). Prepared queries are rdflib's documented way to reuse a query with
-    different initial bindings; the results are identical.
+    * Constraints: pySHACL runs a SPARQL constraint for every focus node with ``$this``
+      pre-bound, handing the same query text to rdflib each time, and rdflib parses it anew each
+      time. Prepared queries are rdflib's documented way to reuse a query with different initial
+      bindings; the results are identical.
+    * Targets: a SPARQL-based target (SHACL-AF §5.1) is one SELECT over the whole data graph
+      without bindings, and rdflib evaluates a FILTER over every term in Python (the identifier
+      shape's target alone took a third of the validation of the shipped data). Such queries run
+      on a pyoxigraph copy of the data graph (made once per validation), and their solutions are
+      handed back as rdflib terms; anything pyoxigraph cannot run goes to rdflib as before.
+
+    This wraps ``RdfLibDataGraph.query`` of pySHACL, not a public interface: pyproject.toml pins
+    pySHACL to the versions this is tested with.
     """
     global _QUERY_CACHE_INSTALLED
     if _QUERY_CACHE_INSTALLED:
@@ -247,6 +214,10 @@ def _install_query_cache() -> None:
     def query(self, query_object, processor="sparql", result="sparql", initNs=None, initBindings=None,
               use_store_provided=True, **kwargs):
         if isinstance(query_object, str) and processor == "sparql" and isinstance(self.impl, rdflib.Graph):
+            if not initBindings:
+                answer = _select_on_oxigraph(self, query_object, initNs)
+                if answer is not None:
+                    return answer
             try:
                 query_object = _prepared(query_object, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
                 initNs = None
@@ -256,6 +227,51 @@ def _install_query_cache() -> None:
 
     RdfLibDataGraph.query = query
     _QUERY_CACHE_INSTALLED = True
+
+
+def _to_oxigraph(term: Node):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def _from_oxigraph(term) -> Node:
+    """A pyoxigraph term as rdflib's; blank nodes keep their labels (they came from rdflib)."""
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    return _term(term, Path("query"), "")
+
+
+def _select_on_oxigraph(data_graph, text: str, namespaces) -> "rdflib.query.Result | None":
+    """The answer of the SELECT query ``text`` over ``data_graph`` by pyoxigraph, or None when
+    it is not a SELECT query pyoxigraph runs (rdflib then answers)."""
+    from rdflib.query import Result as QueryResult
+
+    graph = data_graph.impl
+    mirror = getattr(data_graph, "_gcm_kg_oxigraph", None)
+    try:
+        if mirror is None or mirror[0] != len(graph):   # built once; again if rules added triples
+            store = ox.Store()
+            store.bulk_extend([ox.Quad(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o)) for s, p, o in graph])
+            mirror = (len(graph), store)
+            data_graph._gcm_kg_oxigraph = mirror
+        solutions = mirror[1].query(text, prefixes={k: str(v) for k, v in (namespaces or {}).items()})
+    except (SyntaxError, ValueError, TypeError, OSError, rdfio.RdfFileError):
+        return None
+    if not isinstance(solutions, ox.QuerySolutions):
+        return None
+    answer = QueryResult("SELECT")
+    answer.vars = [rdflib.Variable(v.value) for v in solutions.variables]
+    answer.bindings = [{var: _from_oxigraph(value) for var, value in zip(answer.vars, row) if value is not None}
+                       for row in solutions]
+    return answer
+
 
 def _named_shape(shapes: rdflib.Graph, node: Node) -> Node:
     """The named shape a blank-node (property, nested) shape belongs to."""
@@ -270,15 +286,44 @@ def _named_shape(shapes: rdflib.Graph, node: Node) -> Node:
     return current if isinstance(current, URIRef) else node
 
 
-def _describe(graph: rdflib.Graph, node: Node, depth: int = 0) -> str:
-    """``gcm:passage/x oa:hasSelector []`` for a blank node: the way to it from an IRI."""
+def _anchor(graph: rdflib.Graph, node: Node, max_depth: int = 8) -> tuple[Node, tuple[URIRef, ...]]:
+    """The nearest named subject that encloses ``node``, and the predicates from it down to it.
+
+    A breadth-first walk up the triples, so the nearest IRI wins; among equally near ones the
+    smallest IRI and predicates, so the answer does not depend on blank-node labels (which change
+    at every parse) and baseline keys stay stable. A node with no named subject above it is its
+    own anchor.
+    """
     if not isinstance(node, BNode):
-        return compact(node)
-    if depth < 4:
-        for s, p in graph.subject_predicates(node):
-            if s != node:
-                return f"{_describe(graph, s, depth + 1)} {compact(p)} []"
-    return "[]"
+        return node, ()
+    frontier: list[tuple[Node, tuple[URIRef, ...]]] = [(node, ())]
+    seen = {node}
+    for _ in range(max_depth):
+        parents = [(s, (p, *via)) for current, via in frontier for s, p in graph.subject_predicates(current)
+                   if s not in seen]
+        named = [(s, via) for s, via in parents if isinstance(s, URIRef)]
+        if named:
+            return min(named, key=lambda sv: (str(sv[0]), [str(p) for p in sv[1]]))
+        frontier = [(s, via) for s, via in parents if isinstance(s, BNode)]
+        seen.update(s for s, _ in frontier)
+        if not frontier:
+            break
+    return node, ()
+
+
+def _text(graph: rdflib.Graph, node: Node, predicate: URIRef) -> str:
+    """An English (or untagged, or else any) literal of ``node``'s ``predicate``."""
+    values = [o for o in graph.objects(node, predicate) if isinstance(o, Literal)]
+    for wanted in ("en", ""):
+        for value in values:
+            if (value.language or "").lower().split("-")[0] == wanted:
+                return str(value)
+    return str(values[0]) if values else ""
+
+
+def _shape_doc(shapes: rdflib.Graph, shape: Node) -> ShapeDoc:
+    return ShapeDoc(label=_text(shapes, shape, RDFS.label), comment=_text(shapes, shape, RDFS.comment),
+                    message=_text(shapes, shape, SH.message), severity=shapes.value(shape, SH.severity))
 
 
 def _message(report: rdflib.Graph, result: Node) -> str:
@@ -411,270 +456,163 @@ def validate(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph | None = None,
             continue
         kept.append(r)
         reported_shape = report.value(r, SH.sourceShape)
+        value = report.value(r, SH.value)
+        focus_anchor, focus_via = _anchor(target, focus)
+        value_anchor, value_via = _anchor(target, value) if isinstance(value, BNode) else (None, ())
         results.append(Result(
             focus_node=focus,
             path=_path(report, r),
-            value=report.value(r, SH.value),
+            value=value,
             severity=report.value(r, SH.resultSeverity),
             message=_message(report, r),
             source_shape=_named_shape(shapes, reported_shape) if reported_shape is not None else None,
             constraint_component=report.value(r, SH.sourceConstraintComponent),
             reported_shape=reported_shape,
-            focus_label=_describe(target, focus),
+            focus_label=anchored_label(focus_anchor, focus_via),
+            focus_anchor=focus_anchor,
+            focus_via=focus_via,
+            value_anchor=value_anchor,
+            value_via=value_via,
+            report_node=r,
         ))
     conforms = not any(r.severity == SH.Violation for r in results)
     results.sort(key=lambda r: (SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 9,
                                 str(r.focus_node), str(r.source_shape), str(r.path), str(r.value)))
+    docs = {shape: _shape_doc(shapes, shape) for shape in {r.source_shape for r in results} if shape is not None}
     return ValidationResult(conforms=conforms, report=_filtered_report(report, kept, conforms),
-                            results=results, triples=len(data_graph), shapes=_count_shapes(shapes))
+                            results=results, triples=len(data_graph), shapes=_count_shapes(shapes),
+                            shape_docs=docs)
 
 
 # --------------------------------------------------------------------------------------------
-# Formatters
+# Locations
 # --------------------------------------------------------------------------------------------
 
-_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+_BLANK_ORIGIN = re.compile(r"^f(\d+)x(.+)$")
 
 
-def compact(term: Node | RdfPath | None) -> str:
-    """A readable name: ``gcm:question/lac-2021-rt3-1``, ``schema:text``, ``"…"@en``."""
-    if term is None:
-        return "-"
-    if isinstance(term, RdfPath):
-        return _path_text(term, compact)
-    if isinstance(term, URIRef):
-        iri = str(term)
-        for prefix, ns in _BY_LENGTH:
-            if iri.startswith(ns) and len(iri) > len(ns):
-                return f"{prefix}:{iri[len(ns):]}"
-        return f"<{iri}>"
-    if isinstance(term, BNode):
-        return "[]"
-    if isinstance(term, Literal):
-        text = json.dumps(str(term), ensure_ascii=False)
-        if len(text) > 90:
-            text = text[:80] + '…"'
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype:
-            return f"{text}^^{compact(term.datatype)}"
-        return text
-    return str(term)
-
-
-def _path_text(path, name) -> str:
-    from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
-
-    if isinstance(path, URIRef):
-        return name(path)
-    if isinstance(path, AlternativePath):
-        return "(" + "|".join(_path_text(p, name) for p in path.args) + ")"
-    if isinstance(path, SequencePath):
-        return "(" + "/".join(_path_text(p, name) for p in path.args) + ")"
-    if isinstance(path, InvPath):
-        return "^" + _path_text(path.arg, name)
-    if isinstance(path, MulPath):
-        return _path_text(path.path, name) + path.mod
+def display_path(path: Path | str) -> str:
+    """A file as reports show it: as given, but relative to the working directory when an
+    absolute path lies inside it (the shipped files of a checkout read ``data/…``)."""
+    path = Path(path)
+    if path.is_absolute():
+        try:
+            return path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return str(path)
     return str(path)
 
 
-def _iri_text(path) -> str | None:
-    """A result path for machines: the IRI of a predicate path, else a SPARQL property path."""
-    if path is None:
-        return None
-    if isinstance(path, URIRef):
-        return str(path)
-    if isinstance(path, RdfPath):
-        return _path_text(path, lambda iri: f"<{iri}>")
-    return str(path)
+def _location_of(anchor: Node | None, files: Sequence[Path], reference_files: Sequence[Path]) -> SourceLocation:
+    """The first place ``anchor`` is described: the validated files in order, then the reference
+    files; a file that describes it at a position that cannot be told; or unknown."""
+    if isinstance(anchor, URIRef):
+        candidates = [(path, str(anchor)) for path in [*files, *reference_files]]
+    elif isinstance(anchor, BNode) and (origin := _BLANK_ORIGIN.match(str(anchor))) \
+            and int(origin.group(1)) < len(files):
+        # A labelled blank node with no named subject above it: its own label, in its own file
+        # (load_graph names blank nodes f{file index}x{label}).
+        candidates = [(files[int(origin.group(1))], "_:" + origin.group(2))]
+    else:
+        return SourceLocation()
+    described_in = None
+    for path, key in candidates:
+        index = locate.index_file(path)
+        position = index.find(key)
+        if position is not None:
+            return SourceLocation(display_path(path), position.line, position.column)
+        if described_in is None and index.describes(key):
+            described_in = path
+    return SourceLocation(display_path(described_in)) if described_in is not None else SourceLocation()
 
 
-def _short(iri: Node | None) -> str:
-    if iri is None:
-        return "-"
-    text = str(iri)
-    for sep in ("#", "/"):
-        if sep in text:
-            text = text.rsplit(sep, 1)[1]
-    return text.removesuffix("ConstraintComponent") or str(iri)
+def locate_results(result: ValidationResult, files: Sequence[Path | str],
+                   reference_files: Sequence[Path | str] = ()) -> ValidationResult:
+    """``result`` with the location of each result's focus node (or of its nearest named subject).
 
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def summary(result: ValidationResult) -> str:
-    c = result.counts
-    verdict = "conforms" if result.conforms else "does not conform"
-    nodes = len(result.by_focus_node())
-    return (f"{verdict}: {_plural(c['Violation'], 'violation')}, {_plural(c['Warning'], 'warning')}, "
-            f"{_plural(c['Info'], 'info')} on {_plural(nodes, 'focus node')} "
-            f"({_plural(result.triples, 'triple')} checked against {_plural(result.shapes, 'shape')})")
-
-
-def format_text(result: ValidationResult) -> str:
-    """Human-readable report: a summary line, then results grouped by focus node."""
-    lines = [f"gcm-kg validate: {summary(result)}"]
-    groups = result.by_focus_node()
-
-    def rank(item):
-        focus, rs = item
-        return (min(SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 9 for r in rs), str(focus))
-
-    for focus, rs in sorted(groups.items(), key=rank):
-        lines.append("")
-        lines.append(rs[0].label)
-        for r in rs:
-            shape = compact(r.source_shape)
-            lines.append(f"  {r.severity_name.upper():9} {compact(r.path) if r.path is not None else '(node)'}"
-                         f"  [{_short(r.constraint_component)}, {shape}]")
-            if r.message:
-                lines.append(f"            {r.message}")
-            if r.value is not None and r.value != focus:
-                lines.append(f"            value: {compact(r.value)}")
-    return "\n".join(lines) + "\n"
-
-
-def format_turtle(result: ValidationResult) -> str:
-    """The W3C SHACL validation report (``sh:ValidationReport``) as Turtle."""
-    return result.report.serialize(format="turtle")
-
-
-def _json_term(term: Node | None):
-    """A term as in the SPARQL 1.1 Query Results JSON format."""
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype:
-        out["datatype"] = str(term.datatype)
-    return out
-
-
-def format_json(result: ValidationResult) -> str:
-    """A simple JSON report::
-
-        {"conforms": false,
-         "counts": {"Violation": 1, "Warning": 0, "Info": 0},
-         "results": [{"focusNode": {"type": "uri", "value": "https://w3id.org/gcm-kg/id/question/…"},
-                      "focusNodeLabel": "gcm:question/…",
-                      "resultPath": "https://schema.org/text",
-                      "value": null,
-                      "resultSeverity": "Violation",
-                      "resultMessage": "A guiding question has exactly one schema:text …",
-                      "sourceShape": "https://w3id.org/gcm-kg/shapes/S03-question",
-                      "sourceConstraintComponent": "http://www.w3.org/ns/shacl#MinCountConstraintComponent"}]}
-
-    Keys are the SHACL result properties, plus ``focusNodeLabel`` (the compact name of the focus
-    node, or for a blank node the path to it from an IRI). ``focusNode`` and ``value`` are terms as in SPARQL 1.1
-    Query Results JSON (``type`` uri/bnode/literal, ``value``, ``xml:lang`` or ``datatype``);
-    ``resultPath`` is the predicate IRI, or a SPARQL property path (IRIs in ``<>``) for complex
-    paths, or null; ``resultSeverity`` is ``Violation``, ``Warning`` or ``Info``; ``sourceShape``
-    is the named shape the constraint belongs to.
+    ``files`` are the validated files in the order :func:`load_graph` read them (after
+    :func:`expand_paths`); ``reference_files`` the files of the reference data, looked in after them.
     """
-    doc = {
-        "conforms": result.conforms,
-        "counts": result.counts,
-        "triples": result.triples,
-        "shapes": result.shapes,
-        "results": [
-            {
-                "focusNode": _json_term(r.focus_node),
-                "focusNodeLabel": r.label,
-                "resultPath": _iri_text(r.path),
-                "value": _json_term(r.value),
-                "resultSeverity": r.severity_name,
-                "resultMessage": r.message,
-                "sourceShape": str(r.source_shape) if r.source_shape is not None else None,
-                "sourceConstraintComponent": str(r.constraint_component),
-            }
-            for r in result.results
-        ],
-    }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-
-
-def format_junit(result: ValidationResult) -> str:
-    """JUnit XML: one test case per focus node with results; violations are failures.
-
-    Warnings and infos of a node are listed in its ``system-out`` (the test case passes). A graph
-    without any result gives one passing test case, so CI systems show that validation ran.
-    """
-    groups = result.by_focus_node()
-    suites = ET.Element("testsuites", name="gcm-kg validate")
-    suite = ET.SubElement(suites, "testsuite", name="gcm-kg SHACL validation")
-    failures = 0
-    cases = 0
-    for focus, rs in sorted(groups.items(), key=lambda kv: str(kv[0])):
-        cases += 1
-        case = ET.SubElement(suite, "testcase", classname="gcm-kg.validate",
-                             name=rs[0].label)
-        violations = [r for r in rs if r.severity == SH.Violation]
-        others = [r for r in rs if r.severity != SH.Violation]
-
-        def detail(r: Result) -> str:
-            text = (f"{r.severity_name}: {compact(r.path) if r.path is not None else '(node)'} "
-                    f"[{_short(r.constraint_component)}, {compact(r.source_shape)}] {r.message}")
-            if r.value is not None and r.value != focus:
-                text += f" (value: {compact(r.value)})"
-            return text
-
-        if violations:
-            failures += 1
-            failure = ET.SubElement(case, "failure", type="sh:Violation",
-                                    message=f"{_plural(len(violations), 'violation')}: {violations[0].message}")
-            failure.text = "\n".join(detail(r) for r in violations)
-        if others:
-            ET.SubElement(case, "system-out").text = "\n".join(detail(r) for r in others)
-    if cases == 0:
-        cases = 1
-        ET.SubElement(suite, "testcase", classname="gcm-kg.validate", name="graph conforms to the shapes")
-    for element in (suites, suite):
-        element.set("tests", str(cases))
-        element.set("failures", str(failures))
-        element.set("errors", "0")
-    suite.set("skipped", "0")
-    ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
-
-
-FORMATTERS = {"text": format_text, "turtle": format_turtle, "json": format_json, "junit": format_junit}
+    files = [Path(p) for p in files]
+    reference_files = [Path(p) for p in reference_files]
+    cache: dict[Node, SourceLocation] = {}
+    located = []
+    for r in result.results:
+        anchor = r.focus_anchor if r.focus_anchor is not None else r.focus_node
+        if anchor not in cache:
+            cache[anchor] = _location_of(anchor, files, reference_files)
+        located.append(replace(r, location=cache[anchor]))
+    return replace(result, results=located,
+                   sources=tuple(display_path(p) for p in [*files, *reference_files]))
 
 
 # --------------------------------------------------------------------------------------------
 # Command line
 # --------------------------------------------------------------------------------------------
 
-def run_validate(files: list[Path] | None, shapes: list[Path] | None, fmt: str, out: TextIO) -> int:
-    """``gcm-kg validate``: 0 when the data conforms, 1 on violations, 2 on unreadable input.
+@dataclass(frozen=True)
+class GateOptions:
+    """How ``gcm-kg validate`` turns a validation into reports and an exit status.
+
+    ``fail_on``: the lowest severity that fails (see :data:`validation_gate.FAIL_ON`);
+    ``baseline``/``write_baseline``: baseline files to compare with / to write; ``reports``:
+    (format, file) pairs written besides the main report; ``locations``: find each result's file
+    and line (the command line always does; off, the report is what an in-memory graph gives).
+    """
+
+    fail_on: str = "violation"
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    reports: tuple[tuple[str, Path], ...] = ()
+    locations: bool = False
+
+
+def run_validate(files: list[Path] | None, shapes: list[Path] | None, fmt: str, out: TextIO,
+                 options: GateOptions = GateOptions()) -> int:
+    """``gcm-kg validate``: 0 when nothing fails the build, 1 when something does, 2 on unreadable
+    input (a data, shapes or baseline file).
 
     Without ``files`` the shipped ontology and data are validated. With ``files`` those files are
     validated, with the shipped ontology and data as reference (a given file replaces the shipped
     file of the same path under ``data/``). ``shapes`` replace the shipped shapes and are first
-    checked against SHACL-SHACL.
+    checked against SHACL-SHACL. With the default ``options`` a violation fails; see
+    :class:`GateOptions` for thresholds, baselines and more reports.
     """
     formatter = FORMATTERS[fmt]
     try:
+        known = gate.read_baseline(options.baseline) if options.baseline else None
         if files:
             paths = expand_paths(files)
             data = load_graph(paths)
+            reference_paths = shipped_files("data", exclude=paths)
             reference = shipped_graph("data", exclude=paths)
         else:
+            paths = []
+            reference_paths = shipped_files("ontology", "data")
             data = shipped_graph("ontology", "data")
             reference = None
         shapes_graph = load_graph(shapes) if shapes else None
         result = validate(data, shapes_graph, reference=reference, meta_shacl=bool(shapes))
-    except rdfio.RdfFileError as error:
+        if options.locations:
+            result = locate_results(result, paths, reference_paths)
+    except (rdfio.RdfFileError, gate.BaselineError) as error:
         print(f"gcm-kg validate: {error}", file=sys.stderr)
         return 2
     except ShapesError as error:
         print(f"gcm-kg validate: the shapes cannot be used: {error}", file=sys.stderr)
         return 2
+    try:
+        if options.write_baseline:
+            gate.write_baseline(result, options.write_baseline)
+            if known is None:   # the results just written are the baseline this run is judged by
+                known = gate.read_baseline(options.write_baseline)
+        if known is not None:
+            result = gate.apply_baseline(result, known, display_path(options.baseline or options.write_baseline))
+        for report_format, path in options.reports:
+            Path(path).write_text(FORMATTERS[report_format](result), encoding="utf-8")
+    except OSError as error:
+        print(f"gcm-kg validate: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return 2
     out.write(formatter(result))
     out.flush()
-    return 0 if result.conforms else 1
+    return gate.exit_status(result, options.fail_on)
