@@ -12,12 +12,17 @@ import pytest
 
 from gcm_kg.sparql.model import QueryMemoryExceeded
 from gcm_kg.store.embedded import shipped_store
+from tests.support.processes import cpu_seconds
 from gcm_kg.store.executor import (DEFAULT_MEMORY_CAP, ProcessExecutor, _encode, default_memory_budget,
-                                   describe_size)
+                                   describe_size, read_fatal_report)
 
 BUDGET = 64 << 20
 HEAVY = "SELECT ?a ?b ?c WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z } ORDER BY ?a ?b ?c"
 COUNT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+#: Seconds of work over 3 million rows in constant memory (a query that never nears the budget).
+MODEST = ("SELECT (COUNT(*) AS ?n) { VALUES ?v { " + " ".join(str(i) for i in range(1000)) + " } "
+          "?s ?p ?o FILTER(STRLEN(STR(?o)) < ?v - 100000) }")
+REPORTS = Path(__file__).parent / "fixtures" / "fatal_reports"
 
 
 @pytest.fixture
@@ -52,6 +57,69 @@ def test_an_abort_names_the_lane_thread_it_hit_and_a_kill_is_no_abort(executor):
     assert fresh.wait(10)
     fresh.close()
     assert executor._service.aborted_by(fresh.pid) is None
+
+
+def test_a_report_stays_readable_after_the_next_process_aborts_too(executor):
+    """A worker descheduled after its lane ended may read the report only once the next process has
+    ended as well: the supervisor must not have removed it."""
+    lanes = []
+    for _ in range(2):
+        lane = executor._take_lane(time.monotonic() + 10)
+        lane.conn.send_bytes(_encode(("execute", (HEAVY, "text/csv", None, (), (), None, None, 30))))
+        assert lane.wait(30)
+        lane.close()
+        lanes.append(lane)
+    assert lanes[0].pid != lanes[1].pid
+    assert wait_until(lambda: executor.query_process_pid not in (lanes[0].pid, lanes[1].pid), 10)
+    assert [executor._service.aborted_by(lane.pid) for lane in lanes] == [lane.thread for lane in lanes]
+
+
+@pytest.mark.parametrize("report, verdict", [
+    ("aborted_in_a_lane_thread", 0x00007fedd336e6c0),
+    ("aborted_thread_listed_after_many_others", 0x00007fedd336e6c0),  # past the first 4 KiB
+    ("headers_of_two_aborts_interleaved", 0x00007fedd236c6c0),
+    ("cut_short_by_a_second_abort", 0),  # an abort, in a thread it no longer says
+    ("segmentation_fault", None),
+    ("killed_before_writing", None),
+])
+def test_a_fatal_report_tells_the_aborting_thread_or_at_least_the_abort(report, verdict):
+    assert read_fatal_report((REPORTS / f"{report}.txt").read_text()) == verdict
+
+
+def wait_until(condition, seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_a_query_whose_process_ends_under_it_twice_once_at_the_budget_is_stopped_by_it(executor):
+    """Killed once (no report: as at another query's time limit), then aborted at the budget by a
+    heavy query beside its re-run: the budget left it no room, so 503, not 'the process ended'."""
+    outcome = []
+
+    def run_modest():
+        try:
+            outcome.append(executor.execute(MODEST, accept="text/csv"))
+        except Exception as error:  # noqa: BLE001 (the outcome is what the test checks)
+            outcome.append(error)
+
+    modest = threading.Thread(target=run_modest)
+    first = executor.query_process_pid
+    modest.start()
+    assert wait_until(lambda: cpu_seconds(first) > 0.3, 20), "the query did not start"
+    os.kill(first, signal.SIGKILL)
+    assert wait_until(lambda: executor.query_process_pid not in (None, first), 10)
+    second = executor.query_process_pid
+    assert wait_until(lambda: cpu_seconds(second) > 0.3, 20), "the query was not run again"
+    with pytest.raises(QueryMemoryExceeded):
+        executor.execute(HEAVY, accept="text/csv")
+    modest.join(60)
+    assert len(outcome) == 1 and isinstance(outcome[0], QueryMemoryExceeded), outcome
+    assert executor.stats.crashes == 2  # the modest query, once per process ended under it
+    assert executor.stats.memory_exceeded == 2
 
 
 def test_concurrent_heavy_queries_share_the_one_budget(executor):

@@ -28,8 +28,13 @@ for RocksDB's caches) and sets its own ``RLIMIT_DATA`` to that plus the budget (
 the way down, which thread aborted to a file of the process's own in the socket's directory; the
 worker whose lane thread that was answers :class:`~gcm_kg.sparql.model.QueryMemoryExceeded`
 (503), the queries on the other lanes are re-run once as after a time limit, and the supervisor
-forks a fresh process. A query process cannot tell a failed allocation from another abort (e.g.
-glibc's heap checks): any abort while a query ran counts as the budget (see :meth:`_QueryService.aborted_by`).
+forks a fresh process. A query whose process ends under it a second time, once or twice by an abort,
+is answered :class:`~gcm_kg.sparql.model.QueryMemoryExceeded` too: the budget left it no room.
+Concurrent queries reach a shared budget together, so a second thread can abort while the first
+one's report is being written: the report then shows an abort but may name another thread, or none
+(see :meth:`_QueryService.aborted_by`); such a query is re-run, and ends in the 503 if it aborts again.
+A query process cannot tell a failed allocation from another abort (e.g. glibc's heap checks): any
+abort while a query ran counts as the budget.
 
 The query process also watches its own lanes (every 0.1 s): a lane whose worker hung up mid-query
 (the worker died) or whose query outlived its time limit by a second (its worker should have
@@ -117,6 +122,15 @@ IN_THREAD_QUADS = 1_000
 #: cgroup limit the service runs under) where that is less.
 DEFAULT_MEMORY_CAP = 1 << 30
 DEFAULT_MEMORY_SHARE = 0.25
+
+#: How long the supervisor keeps the fatal-signal report of a query process that ended: a worker
+#: reads it when its lane ends, and on a loaded machine it may only get there after the next
+#: process has ended too (a re-run query can abort it within a second).
+_REPORTS_KEPT_S = 120.0
+
+#: The most of a report read: faulthandler dumps every thread (at most 100), ~1 KB each, and the
+#: aborting thread's line can come after all of them.
+_REPORT_READ_LIMIT = 1 << 20
 
 #: With ``--store``, RocksDB's block caches fill as queries read and stay filled: oxigraph gives the
 #: column families RocksDB's default 32 MiB block cache and its point-lookup one 128 MiB
@@ -426,6 +440,7 @@ class _QueryService:
         self._listener.listen(128)
         self.owner = os.getpid()
         self.pid: int | None = None
+        self._ended: list[tuple[float, int]] = []  # (monotonic time, pid) of ended query processes
         self._stopping = threading.Event()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._supervise, name="gcm-kg-query-supervisor", daemon=True)
@@ -461,23 +476,20 @@ class _QueryService:
         past the memory budget failed in that thread, and Rust or C++ aborted (SIGABRT) — or 0 when
         it aborted but the report names no thread; None when it did not abort: it was killed
         (SIGKILL: a time limit, or the kernel), crashed otherwise (SIGSEGV), or exited. Read from the
-        report :mod:`faulthandler` wrote before the process ended, so it is complete by the time a
-        worker sees its lane end. Other aborts (glibc's heap checks, a panic while panicking) look
-        the same: in this process they are far rarer than a failed allocation.
+        report :mod:`faulthandler` wrote before the process ended (see :func:`read_fatal_report`).
+        Other aborts (glibc's heap checks, a panic while panicking) look the same: in this process
+        they are far rarer than a failed allocation.
         """
         try:
             with open(_report_path(self.directory, pid)) as report:
-                text = report.read(4096)
+                text = report.read(_REPORT_READ_LIMIT)
         except OSError:
             return None
-        if not text.startswith("Fatal Python error: Aborted"):
-            return None
-        thread = re.search(r"^Current thread 0x([0-9a-f]+)", text, re.MULTILINE)
-        return int(thread.group(1), 16) if thread else 0
+        return read_fatal_report(text)
 
     def _log_fatal_end(self, pid: int) -> None:
         """Say in the service log why query process ``pid`` ended, if a fatal signal ended it, and
-        remove the reports of the processes before it (workers read only the latest one)."""
+        remove the reports of processes that ended more than :data:`_REPORTS_KEPT_S` ago."""
         try:
             with open(_report_path(self.directory, pid)) as report:
                 first_line = report.readline().strip()
@@ -490,12 +502,16 @@ class _QueryService:
         elif first_line:
             print(f"gcm-kg: the query process (pid {pid}) ended: {first_line}; starting a fresh one",
                   file=sys.stderr, flush=True)
-        for name in os.listdir(self.directory):
-            if name.endswith(".fatal") and name != os.path.basename(_report_path(self.directory, pid)):
-                try:
-                    os.unlink(os.path.join(self.directory, name))
-                except OSError:
-                    pass
+        # Not the reports of the processes just before: a worker whose lane to one of them ended
+        # may not have read it yet (it was descheduled while a re-run query ended the next one).
+        now = time.monotonic()
+        self._ended.append((now, pid))
+        while self._ended and now - self._ended[0][0] > _REPORTS_KEPT_S:
+            _, old = self._ended.pop(0)
+            try:
+                os.unlink(_report_path(self.directory, old))
+            except OSError:
+                pass
 
     @staticmethod
     def _wait_for_end(pid: int) -> None:
@@ -532,6 +548,22 @@ class _QueryService:
         self._thread.join(5)
         self._listener.close()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def read_fatal_report(text: str) -> int | None:
+    """What a query process's :mod:`faulthandler` report says: the id of the thread whose abort
+    (SIGABRT) ended the process, 0 for an abort that names no thread, None for no abort.
+
+    The report is written by the aborting thread before the process ends; with all threads dumped,
+    that thread's ``Current thread 0x…`` line comes after the threads started after it, however
+    long their part. Two threads aborting at once (concurrent queries reach the shared budget
+    together) can interleave the header — ``faulthandler`` writes it in pieces — and the second
+    abort ends the process while the first is still writing: the abort shows, the thread may not.
+    """
+    if not re.match(r"(?:Fatal Python error: )+Aborted", text):
+        return None
+    thread = re.search(r"^Current thread 0x([0-9a-f]+)", text, re.MULTILINE)
+    return int(thread.group(1), 16) if thread else 0
 
 
 # -- the worker's side ------------------------------------------------------------------------------
@@ -769,10 +801,11 @@ class ProcessExecutor:
         """Send ``message`` to the query process and return its reply, within the time limit.
 
         A query whose process ends under it — killed because *another* query on it ran out of
-        time, aborted at the memory budget in another query's thread, or crashed — is sent once
-        more to the fresh process (queries are read-only, so running one twice is harmless) within
-        what is left of its own time limit. A query whose own thread aborted at the budget is not:
-        it gets :class:`QueryMemoryExceeded`, as does one whose process aborted under it twice.
+        time, aborted at the memory budget in another query's thread (or in a thread the report
+        does not name), or crashed — is sent once more to the fresh process (queries are read-only,
+        so running one twice is harmless) within what is left of its own time limit. A query whose
+        own thread aborted at the budget is not: it gets :class:`QueryMemoryExceeded`, as does one
+        whose process ended under it twice when either end was an abort.
         """
         self._check_pid()
         limit = timeout if timeout is not None else self.timeout
@@ -819,7 +852,7 @@ class ProcessExecutor:
                 self._give_back(lane)
                 return reply
             else:
-                if aborted_under_it == 2:  # both times at the budget (its own allocations may be why)
+                if aborted_under_it:  # the budget left it no room (its own allocations may be why)
                     raise self._memory_exceeded()
                 raise QueryExecutionError("the query engine process ended while running this query "
                                           "(the query is probably too large or too deeply nested)")
