@@ -34,7 +34,7 @@ from gcm_kg.rdf import formats
 from gcm_kg.core.negotiation import split_media_type
 from gcm_kg.core.namespaces import DATASET, DCT, FORMATS, GCMO, RDF_TYPE, RDFS, SD, VOID, XSD
 from gcm_kg.sparql.model import Dataset
-from gcm_kg.sparql.lexer import tokens as sparql_tokens
+from gcm_kg.sparql import lexer
 from gcm_kg.store.base import StoreCounts
 
 ALLOW = "GET, HEAD, POST, OPTIONS"
@@ -246,12 +246,6 @@ def parse_request(method: str, query_string: bytes, content_type: str | None, bo
 
 # -- query policy --------------------------------------------------------------------------------
 
-
-
-
-
-
-
 def check_query(query: str, *, allow_service: tuple[str, ...] = (), base_iri: str | None = None) -> None:
     """Refuse what the service's policy forbids before the query runs (raises :class:`ProtocolError`).
 
@@ -260,60 +254,35 @@ def check_query(query: str, *, allow_service: tuple[str, ...] = (), base_iri: st
     * bracket nesting deeper than :data:`MAX_NESTING` → 400;
     * more than :data:`MAX_OPERATORS` operators and pattern keywords → 400.
     """
+    for call in lexer.service_calls(query, base_iri):
+        if call.endpoint is None or call.endpoint not in allow_service:
+            shown = call.endpoint or ("a variable endpoint" if call.written.startswith(("?", "$"))
+                                      else call.written or "an endpoint it does not name")
+            allowed = ", ".join(allow_service) if allow_service else "none"
+            raise ProtocolError(403, f"SERVICE (federated query) to {shown} is not allowed on "
+                                     f"this endpoint (allowed endpoints: {allowed})")
     openers = query.count("{") + query.count("(") + query.count("[")
-    lowered = query.lower()
-    if openers <= MAX_NESTING and "service" not in lowered and (len(query) <= MAX_OPERATORS or (
-            sum(map(query.count, _OPERATOR_CHARS)) + sum(map(lowered.count, _PATTERN_WORDS)) <= MAX_OPERATORS)):
-        return  # nothing to check: no SERVICE anywhere, and no count can exceed its raw upper bound
+    if openers <= MAX_NESTING and (len(query) <= MAX_OPERATORS or (
+            sum(map(query.count, _OPERATOR_CHARS)) + sum(map(query.lower().count, _PATTERN_WORDS)) <= MAX_OPERATORS)):
+        return  # no count can exceed its raw upper bound
     depth = max_depth = operators = 0
-    prefixes: dict[str, str] = {}
-    base = base_iri
-    tokens = list(sparql_tokens(query))
-    for index, (kind, text) in enumerate(tokens):
-        if kind == "punct" and text in "{([":
-            depth += 1
-            max_depth = max(max_depth, depth)
-        elif kind == "punct" and text in "})]":
-            depth -= 1
-        elif kind == "punct" and text in _OPERATOR_CHARS:
-            operators += 1
-        elif kind == "word":
-            upper = text.upper()
-            if upper.lower() in _PATTERN_WORDS:
+    for token in lexer.tokens(query):
+        if token.kind == "punct":
+            if token.text in "{([":
+                depth += 1
+                max_depth = max(max_depth, depth)
+            elif token.text in "})]":
+                depth -= 1
+            elif token.text in _OPERATOR_CHARS:
                 operators += 1
-            if upper == "PREFIX" and index + 2 < len(tokens) and tokens[index + 1][0] == "word" \
-                    and tokens[index + 2][0] == "iri":
-                prefixes[tokens[index + 1][1].rstrip(":")] = urljoin(base or "", tokens[index + 2][1])
-            elif upper == "BASE" and index + 1 < len(tokens) and tokens[index + 1][0] == "iri":
-                base = urljoin(base or "", tokens[index + 1][1])
-            elif upper == "SERVICE":
-                target = _service_target(tokens, index + 1, prefixes, base)
-                if target is None or target not in allow_service:
-                    shown = target or "a variable endpoint"
-                    allowed = ", ".join(allow_service) if allow_service else "none"
-                    raise ProtocolError(403, f"SERVICE (federated query) to {shown} is not allowed on "
-                                             f"this endpoint (allowed endpoints: {allowed})")
+        elif token.kind == "word" and token.text.lower() in _PATTERN_WORDS:
+            operators += 1
     if max_depth > MAX_NESTING:
         raise ProtocolError(400, f"the query nests brackets {max_depth} deep; at most {MAX_NESTING} "
                                  f"levels are accepted")
     if operators > MAX_OPERATORS:
         raise ProtocolError(400, f"the query has {operators} operators and pattern keywords (UNION, OPTIONAL, "
                                  f"MINUS, BIND, FILTER, +, &&, / …); at most {MAX_OPERATORS} are accepted")
-
-
-def _service_target(tokens, index, prefixes, base) -> str | None:
-    if index < len(tokens) and tokens[index][0] == "word" and tokens[index][1].upper() == "SILENT":
-        index += 1
-    if index >= len(tokens):
-        return None
-    kind, text = tokens[index]
-    if kind == "iri":
-        return urljoin(base or "", text)
-    if kind == "word" and ":" in text:
-        prefix, _, local = text.partition(":")
-        if prefix in prefixes:
-            return prefixes[prefix] + local
-    return None
 
 
 # -- Service Description -------------------------------------------------------------------------

@@ -63,7 +63,8 @@ from gcm_kg import __version__
 from gcm_kg.rdf import formats
 from gcm_kg.core.negotiation import negotiate
 from gcm_kg.core.namespaces import BASE
-from gcm_kg.sparql.lexer import tokens as sparql_tokens
+from gcm_kg.sparql import lexer
+from gcm_kg.sparql.catalogue import insert_values
 from gcm_kg.sparql.model import Dataset, NotAcceptable, QueryOutput, QuerySyntaxError
 from gcm_kg.store.base import StoreCounts, UpstreamError, UpstreamTimeout
 
@@ -71,7 +72,6 @@ from gcm_kg.store.base import StoreCounts, UpstreamError, UpstreamTimeout
 COUNTS_TTL = 60.0
 #: Most characters of an upstream error message quoted in ours.
 MAX_MESSAGE = 2000
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _RESULT_PARSEABLE = (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.TSV)
 _RESULT_FALLBACK = ("application/sparql-results+json;q=0.9, application/sparql-results+xml;q=0.8, "
                     "text/tab-separated-values;q=0.7")
@@ -82,10 +82,9 @@ _GRAPH_FALLBACK = "application/n-triples;q=0.9, text/turtle;q=0.8, application/r
 
 def query_form(query: str) -> str | None:
     """``"SELECT"``, ``"ASK"``, ``"GRAPH"`` (CONSTRUCT/DESCRIBE) or None when the text says nothing."""
-
-    for kind, text in sparql_tokens(query):
-        if kind == "word":
-            word = text.upper()
+    for token in lexer.tokens(query):
+        if token.kind == "word":
+            word = token.text.upper()
             if word in ("SELECT", "ASK"):
                 return word
             if word in ("CONSTRUCT", "DESCRIBE"):
@@ -95,8 +94,7 @@ def query_form(query: str) -> str | None:
 
 def has_relative_iri(query: str) -> bool:
     """True when an IRI of the query has no scheme (so it resolves against the base IRI)."""
-
-    return any(kind == "iri" and not _SCHEME.match(text) for kind, text in sparql_tokens(query) if kind == "iri")
+    return any(token.kind == "iri" and not lexer.is_absolute(token.iri) for token in lexer.tokens(query))
 
 
 def query_dataset(query: str, base_iri: str | None) -> Dataset | None:
@@ -104,43 +102,12 @@ def query_dataset(query: str, base_iri: str | None) -> Dataset | None:
 
     ``oxigraph serve --union-default-graph`` ignores FROM (its union option wins), so a remote
     query's FROM clauses are sent as the protocol dataset, which means the same (Protocol §2.1.4).
+    A clause this service cannot read is left to the upstream's parser (None).
     """
-    from urllib.parse import urljoin
-
-
-    if "from" not in query.lower():
+    clauses = lexer.dataset_clauses(query, base_iri)
+    if clauses.unreadable or not (clauses.default_graphs or clauses.named_graphs):
         return None
-    prefixes: dict[str, str] = {}
-    base = base_iri
-    defaults: list[str] = []
-    named: list[str] = []
-    tokens = list(sparql_tokens(query))
-    for index, (kind, text) in enumerate(tokens):
-        if kind == "punct" and text == "{":
-            break  # dataset clauses come before the WHERE group
-        if kind != "word":
-            continue
-        upper = text.upper()
-        following = tokens[index + 1] if index + 1 < len(tokens) else ("", "")
-        if upper == "PREFIX" and index + 2 < len(tokens) and following[0] == "word" and tokens[index + 2][0] == "iri":
-            prefixes[following[1].rstrip(":")] = urljoin(base or "", tokens[index + 2][1])
-        elif upper == "BASE" and following[0] == "iri":
-            base = urljoin(base or "", following[1])
-        elif upper == "FROM":
-            target_at = index + 2 if following[0] == "word" and following[1].upper() == "NAMED" else index + 1
-            if target_at >= len(tokens):
-                return None
-            target_kind, target = tokens[target_at]
-            if target_kind == "iri":
-                iri = urljoin(base or "", target)
-            elif target_kind == "word" and ":" in target and target.partition(":")[0] in prefixes:
-                iri = prefixes[target.partition(":")[0]] + target.partition(":")[2]
-            else:
-                return None  # not something we can read: the upstream's parser will say why
-            (named if target_at == index + 2 else defaults).append(iri)
-    if not defaults and not named:
-        return None
-    return Dataset(tuple(defaults), tuple(named))
+    return Dataset(clauses.default_graphs, clauses.named_graphs)
 
 
 def _shift_lines(message: str, lines: int) -> str:
@@ -284,9 +251,7 @@ class RemoteStore:
     def _text(self, query: str, base_iri: str | None, substitutions) -> tuple[str, int]:
         """The text to send and how many lines were prepended to it."""
         if substitutions:
-            from gcm_kg.sparql.catalogue import _insert_values
-
-            query = _insert_values(query, {v.value: (t,) for v, t in substitutions.items()})
+            query = insert_values(query, {v.value: (t,) for v, t in substitutions.items()})
         if base_iri and has_relative_iri(query):
             return f"BASE <{ox.NamedNode(base_iri).value}>\n{query}", 1
         return query, 0
