@@ -48,43 +48,6 @@ MAX_OPERATORS = 1000
 _OPERATOR_CHARS = "|/^!&+-*=<>"
 _PATTERN_WORDS = ("union", "optional", "minus", "bind", "filter", "graph", "service", "exists", "values")
 
-#: ``format=`` / ``output=`` short names → an Accept header that replaces the request's. Names
-#: that mean different media types for SELECT/ASK and CONSTRUCT/DESCRIBE list both.
-FORMAT_NAMES: dict[str, str] = {
-    "json": "application/sparql-results+json, application/ld+json",
-    "xml": "application/sparql-results+xml, application/rdf+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-    "n-triples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "rdfxml": "application/rdf+xml",
-    "rdf+xml": "application/rdf+xml",
-    "nq": "application/n-quads",
-    "nquads": "application/n-quads",
-    "n-quads": "application/n-quads",
-    "trig": "application/trig",
-}
-
-#: Media type → its W3C format IRI (http://www.w3.org/ns/formats/), advertised as sd:resultFormat.
-FORMAT_IRIS: dict[str, str] = {
-    "application/sparql-results+json": FORMATS + "SPARQL_Results_JSON",
-    "application/sparql-results+xml": FORMATS + "SPARQL_Results_XML",
-    "text/csv": FORMATS + "SPARQL_Results_CSV",
-    "text/tab-separated-values": FORMATS + "SPARQL_Results_TSV",
-    "text/turtle": FORMATS + "Turtle",
-    "application/n-triples": FORMATS + "N-Triples",
-    "application/ld+json": FORMATS + "JSON-LD",
-    "application/rdf+xml": FORMATS + "RDF_XML",
-    "application/n-quads": FORMATS + "N-Quads",
-    "application/trig": FORMATS + "TriG",
-}
-
 #: Own terms (SD has none for these): the row cap of SELECT results and the query time limit.
 ROW_LIMIT = GCMO + "resultRowLimit"
 TIMEOUT = GCMO + "queryTimeoutSeconds"
@@ -146,13 +109,15 @@ def parse_media_type(header: str | None) -> tuple[str | None, dict[str, str]]:
 
 
 def accept_for_format(value: str) -> str | None:
-    """The Accept header a ``format=``/``output=`` value stands for; None if it names nothing known."""
+    """The Accept header a ``format=``/``output=`` value stands for; None if it names nothing known.
+
+    A short name (:mod:`gcm_kg.rdf.formats`) stands for every format that has it — ``json`` is
+    SPARQL JSON for SELECT/ASK and JSON-LD for CONSTRUCT/DESCRIBE —, and a media type the service
+    writes stands for itself.
+    """
     name = value.strip().lower()
-    if name in FORMAT_NAMES:
-        return FORMAT_NAMES[name]
-    if name in FORMAT_IRIS:  # a media type this service writes
-        return name
-    return None
+    media_types = [f.media_type for f in formats.RESULTS + formats.RDF if name in f.names or name == f.media_type]
+    return ", ".join(media_types) or None
 
 
 def _override(params: dict[str, list[str]]) -> str | None:
@@ -314,8 +279,8 @@ def service_description(endpoint: str, counts: StoreCounts, *, max_rows: int | N
     ]
     if federation:
         triples.append(ox.Triple(service, nn(SD + "feature"), nn(SD + "BasicFederatedQuery")))
-    for iri in dict.fromkeys(FORMAT_IRIS.values()):
-        triples.append(ox.Triple(service, nn(SD + "resultFormat"), nn(iri)))
+    for written in formats.RESULTS + formats.RDF:
+        triples.append(ox.Triple(service, nn(SD + "resultFormat"), nn(written.iri)))
     if max_rows is not None:
         triples.append(ox.Triple(service, nn(ROW_LIMIT), typed(max_rows, "integer")))
     if timeout is not None:
@@ -349,9 +314,7 @@ SD_PREFIXES = {"sd": SD, "void": VOID, "formats": FORMATS, "rdfs": RDFS, "dct": 
 
 def serialize_graph(triples: list[ox.Triple], media_type: str) -> bytes:
     """Serialise triples with pyoxigraph's writer for one of :data:`formats.GRAPH_FORMATS`."""
-    rdf_format = formats.GRAPH_FORMATS[media_type]
-    if rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-        return ox.serialize((ox.Quad(t.subject, t.predicate, t.object) for t in triples), format=rdf_format)
+    rdf_format = formats.GRAPH_FORMATS[media_type].oxigraph
     prefixes = SD_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
     return ox.serialize(triples, format=rdf_format, prefixes=prefixes)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from gcm_kg.core.negotiation import negotiate
-from gcm_kg.rdf import formats
-from gcm_kg.sparql.model import NotAcceptable, QueryOutput
+from gcm_kg.sparql.model import NotAcceptable, QueryOutput, formats_for
 
 
 class _RowCapReached(Exception):
@@ -69,25 +68,22 @@ def serialize_result(result, accept: str | None, *, media_type: str | None = Non
     directly instead of through the capping pass. Raises :class:`NotAcceptable`.
     """
     if isinstance(result, ox.QuerySolutions):
-        form, table = "SELECT", formats.RESULTS_FORMATS
+        form = "SELECT"
     elif isinstance(result, ox.QueryBoolean):
-        form, table = "ASK", formats.BOOLEAN_FORMATS
+        form = "ASK"
     else:
-        form, table = "GRAPH", formats.GRAPH_FORMATS
+        form = "GRAPH"
+    table = formats_for(form)
     chosen = media_type if media_type in table else negotiate(accept, list(table))
     if chosen is None:
         raise NotAcceptable(form, list(table))
-    if form == "GRAPH":
-        body = ox.serialize(result, format=table[chosen], prefixes=None) if table[chosen] not in (
-            ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) else ox.serialize(
-            (ox.Quad(t.subject, t.predicate, t.object) for t in result), format=table[chosen])
-    elif form == "SELECT" and max_rows is not None and (rows_at_most is None or rows_at_most > max_rows):
+    writer = table[chosen].oxigraph
+    if form == "SELECT" and max_rows is not None and (rows_at_most is None or rows_at_most > max_rows):
         tsv, truncated = _capped_solutions(result, max_rows)
-        if table[chosen] == ox.QueryResultsFormat.TSV:
+        if writer == ox.QueryResultsFormat.TSV:
             body = tsv
         else:
-            body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=table[chosen])
+            body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=writer)
         return QueryOutput(form, chosen, body, truncated, max_rows)
-    else:
-        body = result.serialize(format=table[chosen])
+    body = result.serialize(format=writer)
     return QueryOutput(form, chosen, body, row_limit=max_rows if form == "SELECT" else None)

@@ -65,14 +65,15 @@ from gcm_kg.core.negotiation import negotiate
 from gcm_kg.core.namespaces import BASE
 from gcm_kg.sparql import lexer
 from gcm_kg.sparql.catalogue import insert_values
-from gcm_kg.sparql.model import Dataset, NotAcceptable, QueryOutput, QuerySyntaxError
+from gcm_kg.sparql.model import Dataset, NotAcceptable, QueryOutput, QuerySyntaxError, formats_for
 from gcm_kg.store.base import StoreCounts, UpstreamError, UpstreamTimeout
 
 #: Seconds the triple counts are cached (the upstream may be reloaded while we serve).
 COUNTS_TTL = 60.0
 #: Most characters of an upstream error message quoted in ours.
 MAX_MESSAGE = 2000
-_RESULT_PARSEABLE = (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.TSV)
+#: Results formats read back from the upstream: those that keep every RDF term (not CSV).
+_RESULT_PARSEABLE = tuple(f.oxigraph for f in formats.RESULTS if f.lossless)
 _RESULT_FALLBACK = ("application/sparql-results+json;q=0.9, application/sparql-results+xml;q=0.8, "
                     "text/tab-separated-values;q=0.7")
 _GRAPH_FALLBACK = "application/n-triples;q=0.9, text/turtle;q=0.8, application/rdf+xml;q=0.7"
@@ -332,9 +333,9 @@ class RemoteStore:
         deadline = time.monotonic() + (seconds if seconds is not None else 1e9)
         form = query_form(query)
         if form is not None:
-            table = {"SELECT": formats.RESULTS_FORMATS, "ASK": formats.BOOLEAN_FORMATS}.get(form, formats.GRAPH_FORMATS)
+            table = formats_for(form)
             chosen = media_type if media_type in table else negotiate(accept, list(table))
-            wanted = table[chosen] if chosen is not None else None
+            wanted = table[chosen].oxigraph if chosen is not None else None
         else:  # not a query we can read: the upstream's parser will say why
             chosen, wanted = None, None
         text, prepended = self._text(query, base_iri, substitutions)
@@ -371,10 +372,10 @@ class RemoteStore:
         rdf_format = ox.RdfFormat.from_media_type(answer.media_type) if answer.media_type else None
         if form is None:  # learn the form from the answer; the format is the upstream's
             form = "GRAPH" if rdf_format is not None else "SELECT"
-            table = formats.GRAPH_FORMATS if form == "GRAPH" else formats.RESULTS_FORMATS
-            chosen = next((m for m, f in table.items() if f in (rdf_format, results_format)),
+            table = formats_for(form)
+            chosen = next((m for m, f in table.items() if f.oxigraph in (rdf_format, results_format)),
                           "application/sparql-results+json")
-            wanted = table[chosen]
+            wanted = table[chosen].oxigraph
         cap = self.max_rows if form == "SELECT" else None
         truncated = False
         try:
@@ -386,7 +387,7 @@ class RemoteStore:
                 if reader.keep:
                     body = reader.read_all()
                 else:
-                    body = _write_graph(triples, wanted)
+                    body = ox.serialize(triples, format=wanted)
             else:
                 if results_format not in _RESULT_PARSEABLE:
                     raise self._malformed(f"unexpected Content-Type {answer.media_type!r} for query results")
@@ -511,12 +512,6 @@ def _write_solutions(variables, rows, fmt: ox.QueryResultsFormat) -> bytes:
     if fmt == ox.QueryResultsFormat.TSV:
         return ox.parse_query_results(tsv, format=fmt).serialize(format=fmt)
     return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=fmt)
-
-
-def _write_graph(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
-    if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-        return ox.serialize((ox.Quad(t.subject, t.predicate, t.object) for t in triples), format=fmt)
-    return ox.serialize(triples, format=fmt)
 
 
 def basic_auth_header(auth: tuple[str, str] | None) -> dict[str, str]:

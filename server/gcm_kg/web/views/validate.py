@@ -14,32 +14,19 @@ shipped ontology and data as reference (so posted data may point at our objectiv
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Response
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from gcm_kg.rdf import rdfio
+from gcm_kg.rdf import formats, rdfio
 from gcm_kg.core.negotiation import negotiate
 from gcm_kg.web.pages import Chrome, render
 from gcm_kg.web.problems import problem_response
 
-#: Media types accepted as input, and the parser used for each.
-INPUT_FORMATS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/json": ox.RdfFormat.JSON_LD,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/xml": ox.RdfFormat.RDF_XML,
-    "text/xml": ox.RdfFormat.RDF_XML,
-}
-#: Names of the form's ``format`` field.
-FORM_FORMATS = {"turtle": "text/turtle", "jsonld": "application/ld+json", "ntriples": "application/n-triples",
-                "rdfxml": "application/rdf+xml"}
+#: Media types accepted as input: every RDF format of the registry, by any media type naming it.
+INPUT_FORMATS: dict[str, formats.Format] = formats.by_media_type(formats.RDF)
+#: Names of the form's ``format`` field → media type.
+FORM_FORMATS = {name: f.media_type
+                for name, f in formats.select(formats.RDF, "turtle", "jsonld", "ntriples", "rdfxml").items()}
 OUTPUT_TYPES = ["text/turtle", "application/json", "text/html", "text/plain"]
 #: The base IRI relative IRIs in posted data resolve against.
 INPUT_BASE = "https://w3id.org/gcm-kg/validate/input/"
@@ -61,7 +48,7 @@ def parse(data: bytes, media_type: str):
         raise BadInput(415, f"cannot read {media_type or 'a body without Content-Type'}; "
                             f"send one of: {', '.join(INPUT_FORMATS)}")
     try:
-        return validation.parse_graph(data, fmt, name="request body", base_iri=INPUT_BASE)
+        return validation.parse_graph(data, fmt.oxigraph, name="request body", base_iri=INPUT_BASE)
     except rdfio.RdfFileError as error:
         where = f"line {error.line}, column {error.column}: " if error.line is not None else ""
         raise BadInput(400, f"the {media_type} body does not parse: {where}{error.message}",
