@@ -10,10 +10,11 @@ dataset) and gives the rest of gcm-kg what the embedded store gives:
 * :meth:`RemoteStore.execute` negotiates the format exactly as the embedded store does (the same
   offered lists, the same 406), asks the upstream for that format and passes its bytes through
   when they are what was asked for. The body is read as a stream and parsed while it arrives
-  (pyoxigraph's parsers read lazily): a SELECT is cut at the row cap (the upstream connection is
-  closed there, so a huge result costs no more than the cap) and then written with pyoxigraph's
-  writers; a body that is malformed or cut short (an engine that gives up mid-stream after a
-  ``200``) is a 502, never passed on.
+  (pyoxigraph's parsers read lazily): a SELECT is written by pyoxigraph's writer as it is read,
+  and cut at the row cap as a local result is (:func:`gcm_kg.sparql.results.write_capped`; the
+  upstream connection is closed there, so a huge result costs no more than the cap); a body that
+  is malformed or cut short (an engine that gives up mid-stream after a ``200``) is a 502, never
+  passed on.
 
 Time limit: one deadline per query covers connecting, waiting for the answer and reading it (the
 socket timeout is set to what is left before every read). Past it the request is cut and the query
@@ -66,6 +67,7 @@ from gcm_kg.core.namespaces import BASE
 from gcm_kg.sparql import lexer
 from gcm_kg.sparql.catalogue import insert_values
 from gcm_kg.sparql.model import Dataset, NotAcceptable, QueryOutput, QuerySyntaxError, formats_for
+from gcm_kg.sparql.results import write_capped
 from gcm_kg.store.base import StoreCounts, UpstreamError, UpstreamTimeout
 
 #: Seconds the triple counts are cached (the upstream may be reloaded while we serve).
@@ -401,17 +403,12 @@ class RemoteStore:
                 else:
                     if form == "ASK":
                         raise self._malformed("solutions as the answer to an ASK query")
-                    variables = result.variables
-                    rows = []
-                    for solution in result:
-                        rows.append(tuple(solution[v] for v in variables))
-                        if cap is not None and len(rows) > cap:
-                            truncated = True
-                            break
-                    if truncated:
-                        rows = rows[:cap]
-                        reader.keep = False
-                    body = reader.read_all() if reader.keep else _write_solutions(variables, rows, wanted)
+                    # Read as it is written, by pyoxigraph, and cut at the row cap like a local result.
+                    if cap is None:
+                        written = result.serialize(format=wanted)
+                    else:
+                        written, truncated = write_capped(result, wanted, cap)
+                    body = reader.read_all() if reader.keep and not truncated else written
         except UpstreamError:
             reader.finish(reuse=False)
             raise
@@ -502,16 +499,6 @@ class _ConnReader(_BodyReader):
             self.connections.give_back(conn)
         else:  # cut short (row cap, error, deadline): closing tells the upstream to stop sending
             conn.close()
-
-
-def _write_solutions(variables, rows, fmt: ox.QueryResultsFormat) -> bytes:
-    """Solutions written by pyoxigraph, through SPARQL TSV (lossless for RDF terms) as the embedded store does."""
-    lines = ["\t".join(f"?{v.value}" for v in variables)]
-    lines += ["\t".join("" if term is None else str(term) for term in row) for row in rows]
-    tsv = ("\n".join(lines) + "\n").encode("utf-8")
-    if fmt == ox.QueryResultsFormat.TSV:
-        return ox.parse_query_results(tsv, format=fmt).serialize(format=fmt)
-    return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=fmt)
 
 
 def basic_auth_header(auth: tuple[str, str] | None) -> dict[str, str]:
