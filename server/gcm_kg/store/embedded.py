@@ -152,6 +152,14 @@ class EmbeddedStore:
             count += 1
         return count <= limit
 
+    def query_if_bounded(self, query: str, limit: int, **options):
+        """:meth:`query`'s result if ``query`` provably reads at most ``limit`` quads (see
+        :meth:`execute_if_bounded`), else None."""
+        pattern = lookup_pattern(query)
+        if pattern is None or not self.reads_at_most(pattern, limit):
+            return None
+        return self.query(query, **options)
+
     def execute_if_bounded(self, query: str, limit: int, *, max_rows: int | None, **options) -> QueryOutput | None:
         """Answer ``query`` here if it provably reads at most ``limit`` quads, else return None.
 
