@@ -28,34 +28,6 @@ from gcm_kg.store.base import StoreCounts, StoreOpenError, extra_graph_iri
 from gcm_kg.store.shipped import shipped_quads
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def execute_on(store: "EmbeddedStore", query: str, *, accept: str | None, media_type: str | None = None,
                dataset: Dataset = Dataset(), base_iri: str | None = BASE,
                substitutions: dict[ox.Variable, ox.Term] | None = None, max_rows: int | None = None,
@@ -73,10 +45,6 @@ def execute_on(store: "EmbeddedStore", query: str, *, accept: str | None, media_
         raise QuerySyntaxError(str(error)) from None
     except (OSError, RuntimeError, ValueError) as error:
         raise QueryExecutionError(str(error)) from None
-
-
-
-
 
 
 class EmbeddedStore:
@@ -186,24 +154,6 @@ class EmbeddedStore:
                 "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", use_default_graph_as_union=True)))["n"].value)
             self._counts = StoreCounts(total, graphs)
         return self._counts
-
-
-
-
-
-
-
-
-
-
-# -- the build record: counts written by `gcm-kg build`, trusted while the store's files are unchanged --
-
-
-
-
-
-
-
 
 
 def shipped_store() -> EmbeddedStore:
