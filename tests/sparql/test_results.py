@@ -80,7 +80,7 @@ def test_evaluation_stops_soon_after_the_cap(writer):
 
     query = "SELECT ?y { VALUES ?x { " + " ".join(map(str, range(100_000))) + " } BIND(<urn:count>(?x) AS ?y) }"
     result = STORE.query(query, custom_functions={ox.NamedNode("urn:count"): count})
-    body, truncated = write_capped(result, writer, 10)
+    _, truncated = write_capped(result, writer, 10)
     assert truncated and len(evaluated) < 10_000
 
 

@@ -257,7 +257,7 @@ class _CappedSink:
         return bytes(self.data), True
 
 
-def write_capped(result: "ox.QuerySolutions", writer: ox.QueryResultsFormat, max_rows: int) -> tuple[bytes, bool]:
+def write_capped(result: ox.QuerySolutions, writer: ox.QueryResultsFormat, max_rows: int) -> tuple[bytes, bool]:
     """``result`` written in ``writer``'s format, at most ``max_rows`` rows; and whether rows were cut.
 
     Evaluation stops as soon as row ``max_rows + 1`` begins to be written, so a huge result costs
