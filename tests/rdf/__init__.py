@@ -1,0 +1,1 @@
+"""Tests of gcm_kg.rdf: the format registry."""

@@ -103,6 +103,11 @@ BYPASSES = {
                                          "SERVICE <{f}> {{ ?x ?y ?z }} }}"),
     "the allowed IRI with a suffix": "SELECT * {{ SERVICE <{allowed}?x=1> {{ ?s ?p ?o }} }}",
     "the allowed IRI with a dot-segment": "SELECT * {{ SERVICE <{allowed}/../../other> {{ ?s ?p ?o }} }}",
+    # The engine reads a keyword glued to what follows it: SERVICE:x is SERVICE then :x.
+    "SERVICE glued to a prefixed name": "PREFIX : <{root}> SELECT * {{ SERVICE:sparql {{ ?s ?p ?o }} }}",
+    "SERVICE glued to its prefix": "PREFIX e: <{root}> SELECT * {{ SERVICEe:sparql {{ ?s ?p ?o }} }}",
+    "SILENT glued to a prefix declared as the allowed endpoint": (
+        "PREFIX SILENTe: <{allowed}> PREFIX e: <{root}> SELECT * {{ SERVICE SILENTe: {{ ?s ?p ?o }} }}"),
 }
 
 

@@ -1,0 +1,1 @@
+"""Tests of gcm_kg.sparql: the lexer, bounded lookups, results."""

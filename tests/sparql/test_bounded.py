@@ -160,3 +160,28 @@ def test_an_on_disk_executor_answers_bounded_lookups_from_its_own_read_only_stor
         assert executor.stats.in_thread == 1 and executor.stats.queries == 2
     finally:
         executor.close()
+
+
+def test_executor_query_returns_a_bounded_lookup_as_pyoxigraph_gives_it_and_reads_back_the_rest():
+    executor = ProcessExecutor(STORE, timeout=5, max_rows=100, concurrency=1)
+    try:
+        lookup = executor.query(f"SELECT ?p ?o {{ <{EX}b/a> ?p ?o }}")
+        described = executor.query(f"DESCRIBE <{EX}b/a>")
+        assert executor.stats.in_thread == 2 and isinstance(lookup, ox.QuerySolutions)
+        assert sorted(row["o"].value for row in lookup) == [str(i) for i in range(7)]
+        assert isinstance(described, list) and len(described) == 7
+        join = executor.query(f"SELECT ?o ?r {{ <{EX}a> ?p ?o . ?o ?q ?r }}")  # through the query process
+        asked = executor.query(f"ASK {{ <{EX}a> ?p <{EX}b> . <{EX}b> ?q ?r }}")
+        assert executor.stats.in_thread == 2 and executor.stats.queries == 4
+        assert sorted(row["r"].value for row in join) == ["0", "1", "2"] and bool(asked) is True
+    finally:
+        executor.close()
+
+
+def test_executor_query_keeps_the_row_cap_of_a_lookup_over_it():
+    executor = ProcessExecutor(STORE, timeout=5, max_rows=3, concurrency=1)
+    try:
+        rows = list(executor.query(f"SELECT ?o {{ <{EX}b/a> ?p ?o }}"))  # 7 quads: over the cap
+        assert len(rows) == 3  # (written with the cap and read back, as every capped result is)
+    finally:
+        executor.close()

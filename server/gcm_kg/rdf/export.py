@@ -13,30 +13,18 @@ import gzip
 import hashlib
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable
 
 import pyoxigraph as ox
 
 from gcm_kg.core.namespaces import PREFIXES
+from gcm_kg.rdf import formats
 
 
-@dataclass(frozen=True)
-class DumpFormat:
-    extension: str
-    media_type: str
-    label: str
-    rdf_format: ox.RdfFormat
-    quads: bool  # True: named graphs kept (N-Quads); False: the union graph
-
-
-DUMP_FORMATS: dict[str, DumpFormat] = {
-    "nt": DumpFormat("nt", "application/n-triples", "N-Triples", ox.RdfFormat.N_TRIPLES, False),
-    "ttl": DumpFormat("ttl", "text/turtle", "Turtle", ox.RdfFormat.TURTLE, False),
-    "jsonld": DumpFormat("jsonld", "application/ld+json", "JSON-LD", ox.RdfFormat.JSON_LD, False),
-    "nq": DumpFormat("nq", "application/n-quads", "N-Quads", ox.RdfFormat.N_QUADS, True),
-}
+#: The dumps by file extension. A format that names graphs (N-Quads) keeps the named graphs; the
+#: others hold the union graph.
+DUMP_FORMATS: dict[str, formats.Format] = formats.select(formats.RDF, "nt", "ttl", "jsonld", "nq")
 
 DUMP_NAME = "gcm-kg"
 
@@ -64,11 +52,11 @@ def canonical(quads: Iterable[ox.Quad], *, keep_graphs: bool) -> list[ox.Quad]:
 def dump_bytes(quads: Iterable[ox.Quad], fmt: str) -> bytes:
     """The dump of ``quads`` in ``fmt`` (``nt``, ``ttl``, ``jsonld`` or ``nq``)."""
     spec = DUMP_FORMATS[fmt]
-    statements = canonical(quads, keep_graphs=spec.quads)
-    if not spec.quads:
+    statements = canonical(quads, keep_graphs=spec.names_graphs)
+    if not spec.names_graphs:
         statements = [ox.Triple(q.subject, q.predicate, q.object) for q in statements]
-    prefixes = PREFIXES if spec.rdf_format == ox.RdfFormat.TURTLE else None
-    return ox.serialize(statements, format=spec.rdf_format, prefixes=prefixes)
+    prefixes = PREFIXES if spec.oxigraph == ox.RdfFormat.TURTLE else None
+    return ox.serialize(statements, format=spec.oxigraph, prefixes=prefixes)
 
 
 def gzip_bytes(data: bytes) -> bytes:

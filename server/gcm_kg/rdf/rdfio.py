@@ -11,18 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from gcm_kg.rdf import resources
+from gcm_kg.rdf import formats, resources
 from gcm_kg.core.namespaces import graph_iri_for
-
-_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-}
 
 
 class RdfFileError(ValueError):
@@ -38,10 +28,12 @@ class RdfFileError(ValueError):
 
 
 def rdf_format_for(path: Path) -> ox.RdfFormat:
-    try:
-        return _FORMATS[path.suffix.lower()]
-    except KeyError:
-        raise RdfFileError(path, f"unknown RDF file extension {path.suffix!r} (known: {', '.join(_FORMATS)})") from None
+    """The RDF format of a file, by its extension (:func:`gcm_kg.rdf.formats.for_extension`)."""
+    found = formats.for_extension(path.suffix) if path.suffix else None
+    if found is None:
+        known = ", ".join(f".{extension}" for f in formats.RDF for extension in f.extensions)
+        raise RdfFileError(path, f"unknown RDF file extension {path.suffix!r} (known: {known})")
+    return found.oxigraph
 
 
 def syntax_error_to_rdf_error(path: Path | str, error: SyntaxError) -> RdfFileError:
@@ -55,7 +47,7 @@ def parse_bytes(data: bytes, fmt: ox.RdfFormat, *, name: str, base_iri: str | No
     """Parse ``data`` completely; quads without a graph go to ``graph`` (default graph if None)."""
     try:
         quads = list(ox.parse(data, format=fmt, base_iri=base_iri,
-                              without_named_graphs=fmt not in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)))
+                              without_named_graphs=not formats.of(fmt).names_graphs))
     except SyntaxError as error:
         raise syntax_error_to_rdf_error(name, error) from None
     if graph is None:
@@ -86,7 +78,7 @@ def load_into(store: ox.Store, path: Path, *, graph: str) -> None:
     """
     path = Path(path)
     fmt = rdf_format_for(path)
-    if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD):  # may name graphs
+    if fmt.supports_datasets:  # may name graphs: read_quads refuses those the format does not keep
         store.extend(read_quads(path, graph=graph))
         return
     try:

@@ -23,6 +23,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from gcm_kg.core.negotiation import negotiate
+from gcm_kg.rdf import formats
 from gcm_kg.core.namespaces import DCT, FOAF, PREFIXES, RDF_TYPE, RDFS, SCHEMA, SKOS
 
 
@@ -36,42 +37,33 @@ class DocFormat:
     media_type: str
     label: str
     rdf_format: ox.RdfFormat | None  # None: HTML
+    aliases: tuple[str, ...] = ()    # other media types that ask for it
+    names: tuple[str, ...] = ()      # the names ``format=`` takes for it
 
 
-#: The document formats, in the order offered to clients (Turtle first: the default).
-DOC_FORMATS: dict[str, DocFormat] = {
-    "ttl": DocFormat("ttl", "text/turtle", "Turtle", ox.RdfFormat.TURTLE),
-    "jsonld": DocFormat("jsonld", "application/ld+json", "JSON-LD", ox.RdfFormat.JSON_LD),
-    "nt": DocFormat("nt", "application/n-triples", "N-Triples", ox.RdfFormat.N_TRIPLES),
-    "rdf": DocFormat("rdf", "application/rdf+xml", "RDF/XML", ox.RdfFormat.RDF_XML),
-    "html": DocFormat("html", "text/html", "HTML", None),
-}
+def _rdf_document(rdf: formats.Format) -> DocFormat:
+    return DocFormat(rdf.extension, rdf.media_type, rdf.label, rdf.oxigraph, rdf.aliases, rdf.names)
+
+
 RDF_EXTENSIONS = ("ttl", "jsonld", "nt", "rdf")
 DEFAULT_EXTENSION = "ttl"
+#: The document formats, in the order offered to clients (Turtle first: the default): four RDF
+#: formats of the registry (:mod:`gcm_kg.rdf.formats`) and HTML.
+DOC_FORMATS: dict[str, DocFormat] = {
+    **{ext: _rdf_document(rdf) for ext, rdf in formats.select(formats.RDF, *RDF_EXTENSIONS).items()},
+    "html": DocFormat("html", "text/html", "HTML", None, ("application/xhtml+xml",), ("html",)),
+}
 
-#: Media types a client may ask for, in server preference order, and the document each gets.
-#: Ties keep this order, so ``*/*`` (or no Accept) gets Turtle and a browser gets HTML.
+#: Media types a client may ask for, in server preference order, and the document each gets:
+#: each format's own media type first, then the aliases. Ties keep this order, so ``*/*`` (or no
+#: Accept) gets Turtle and a browser gets HTML.
 _NEGOTIABLE: dict[str, str] = {
-    "text/turtle": "ttl",
-    "application/ld+json": "jsonld",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "rdf",
-    "text/html": "html",
-    "application/xhtml+xml": "html",
-    "application/x-turtle": "ttl",
-    "application/json": "jsonld",
-    "application/xml": "rdf",
-    "text/xml": "rdf",
+    **{doc.media_type: ext for ext, doc in DOC_FORMATS.items()},
+    **{alias: ext for ext, doc in DOC_FORMATS.items() for alias in doc.aliases},
 }
 
 #: Names accepted by the ``format=`` query parameter (plus every media type of :data:`_NEGOTIABLE`).
-_FORMAT_NAMES: dict[str, str] = {
-    "ttl": "ttl", "turtle": "ttl",
-    "jsonld": "jsonld", "json-ld": "jsonld", "json": "jsonld",
-    "nt": "nt", "ntriples": "nt", "n-triples": "nt",
-    "rdf": "rdf", "rdfxml": "rdf", "rdf-xml": "rdf", "rdf/xml": "rdf", "xml": "rdf",
-    "html": "html",
-}
+_FORMAT_NAMES: dict[str, str] = {name: ext for ext, doc in DOC_FORMATS.items() for name in doc.names}
 
 
 def choose_extension(accept: str | None) -> tuple[str, bool]:

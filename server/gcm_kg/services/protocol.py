@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from urllib.parse import unquote_to_bytes, urljoin
+from urllib.parse import unquote_to_bytes
 
 import pyoxigraph as ox
 
@@ -36,7 +36,7 @@ from gcm_kg.core.negotiation import split_media_type
 from gcm_kg.core.public_urls import PublicUrls
 from gcm_kg.core.namespaces import DATASET, DCT, FORMATS, GCMO, RDF_TYPE, RDFS, SD, VOID, XSD
 from gcm_kg.sparql.model import Dataset
-from gcm_kg.sparql.lexer import tokens as sparql_tokens
+from gcm_kg.sparql import lexer
 from gcm_kg.store.base import StoreCounts
 
 ALLOW = ("GET", "HEAD", "POST", "OPTIONS")
@@ -49,43 +49,6 @@ MAX_NESTING = 256
 MAX_OPERATORS = 1000
 _OPERATOR_CHARS = "|/^!&+-*=<>"
 _PATTERN_WORDS = ("union", "optional", "minus", "bind", "filter", "graph", "service", "exists", "values")
-
-#: ``format=`` / ``output=`` short names → an Accept header that replaces the request's. Names
-#: that mean different media types for SELECT/ASK and CONSTRUCT/DESCRIBE list both.
-FORMAT_NAMES: dict[str, str] = {
-    "json": "application/sparql-results+json, application/ld+json",
-    "xml": "application/sparql-results+xml, application/rdf+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-    "n-triples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "rdfxml": "application/rdf+xml",
-    "rdf+xml": "application/rdf+xml",
-    "nq": "application/n-quads",
-    "nquads": "application/n-quads",
-    "n-quads": "application/n-quads",
-    "trig": "application/trig",
-}
-
-#: Media type → its W3C format IRI (http://www.w3.org/ns/formats/), advertised as sd:resultFormat.
-FORMAT_IRIS: dict[str, str] = {
-    "application/sparql-results+json": FORMATS + "SPARQL_Results_JSON",
-    "application/sparql-results+xml": FORMATS + "SPARQL_Results_XML",
-    "text/csv": FORMATS + "SPARQL_Results_CSV",
-    "text/tab-separated-values": FORMATS + "SPARQL_Results_TSV",
-    "text/turtle": FORMATS + "Turtle",
-    "application/n-triples": FORMATS + "N-Triples",
-    "application/ld+json": FORMATS + "JSON-LD",
-    "application/rdf+xml": FORMATS + "RDF_XML",
-    "application/n-quads": FORMATS + "N-Quads",
-    "application/trig": FORMATS + "TriG",
-}
 
 #: Own terms (SD has none for these): the row cap of SELECT results and the query time limit.
 ROW_LIMIT = GCMO + "resultRowLimit"
@@ -138,13 +101,15 @@ def parse_media_type(header: str | None) -> tuple[str | None, dict[str, str]]:
 
 
 def accept_for_format(value: str) -> str | None:
-    """The Accept header a ``format=``/``output=`` value stands for; None if it names nothing known."""
+    """The Accept header a ``format=``/``output=`` value stands for; None if it names nothing known.
+
+    A short name (:mod:`gcm_kg.rdf.formats`) stands for every format that has it — ``json`` is
+    SPARQL JSON for SELECT/ASK and JSON-LD for CONSTRUCT/DESCRIBE —, and a media type the service
+    writes stands for itself.
+    """
     name = value.strip().lower()
-    if name in FORMAT_NAMES:
-        return FORMAT_NAMES[name]
-    if name in FORMAT_IRIS:  # a media type this service writes
-        return name
-    return None
+    media_types = [f.media_type for f in formats.RESULTS + formats.RDF if name in f.names or name == f.media_type]
+    return ", ".join(media_types) or None
 
 
 def _override(params: dict[str, list[str]]) -> str | None:
@@ -237,12 +202,6 @@ def parse_request(method: str, query_string: bytes, content_type: str | None, bo
 
 # -- query policy --------------------------------------------------------------------------------
 
-
-
-
-
-
-
 def check_query(query: str, *, allow_service: tuple[str, ...] = (), base_iri: str | None = None) -> None:
     """Refuse what the service's policy forbids before the query runs (raises a ``Refusal``).
 
@@ -251,60 +210,35 @@ def check_query(query: str, *, allow_service: tuple[str, ...] = (), base_iri: st
     * bracket nesting deeper than :data:`MAX_NESTING` → 400;
     * more than :data:`MAX_OPERATORS` operators and pattern keywords → 400.
     """
+    for call in lexer.service_calls(query, base_iri):
+        if call.endpoint is None or call.endpoint not in allow_service:
+            shown = call.endpoint or ("a variable endpoint" if call.written.startswith(("?", "$"))
+                                      else call.written or "an endpoint it does not name")
+            allowed = ", ".join(allow_service) if allow_service else "none"
+            raise Refusal.service_not_allowed(f"SERVICE (federated query) to {shown} is not allowed "
+                                              f"on this endpoint (allowed endpoints: {allowed})")
     openers = query.count("{") + query.count("(") + query.count("[")
-    lowered = query.lower()
-    if openers <= MAX_NESTING and "service" not in lowered and (len(query) <= MAX_OPERATORS or (
-            sum(map(query.count, _OPERATOR_CHARS)) + sum(map(lowered.count, _PATTERN_WORDS)) <= MAX_OPERATORS)):
-        return  # nothing to check: no SERVICE anywhere, and no count can exceed its raw upper bound
+    if openers <= MAX_NESTING and (len(query) <= MAX_OPERATORS or (
+            sum(map(query.count, _OPERATOR_CHARS)) + sum(map(query.lower().count, _PATTERN_WORDS)) <= MAX_OPERATORS)):
+        return  # no count can exceed its raw upper bound
     depth = max_depth = operators = 0
-    prefixes: dict[str, str] = {}
-    base = base_iri
-    tokens = list(sparql_tokens(query))
-    for index, (kind, text) in enumerate(tokens):
-        if kind == "punct" and text in "{([":
-            depth += 1
-            max_depth = max(max_depth, depth)
-        elif kind == "punct" and text in "})]":
-            depth -= 1
-        elif kind == "punct" and text in _OPERATOR_CHARS:
-            operators += 1
-        elif kind == "word":
-            upper = text.upper()
-            if upper.lower() in _PATTERN_WORDS:
+    for token in lexer.tokens(query):
+        if token.kind == "punct":
+            if token.text in "{([":
+                depth += 1
+                max_depth = max(max_depth, depth)
+            elif token.text in "})]":
+                depth -= 1
+            elif token.text in _OPERATOR_CHARS:
                 operators += 1
-            if upper == "PREFIX" and index + 2 < len(tokens) and tokens[index + 1][0] == "word" \
-                    and tokens[index + 2][0] == "iri":
-                prefixes[tokens[index + 1][1].rstrip(":")] = urljoin(base or "", tokens[index + 2][1])
-            elif upper == "BASE" and index + 1 < len(tokens) and tokens[index + 1][0] == "iri":
-                base = urljoin(base or "", tokens[index + 1][1])
-            elif upper == "SERVICE":
-                target = _service_target(tokens, index + 1, prefixes, base)
-                if target is None or target not in allow_service:
-                    shown = target or "a variable endpoint"
-                    allowed = ", ".join(allow_service) if allow_service else "none"
-                    raise Refusal.service_not_allowed(f"SERVICE (federated query) to {shown} is not allowed "
-                                                      f"on this endpoint (allowed endpoints: {allowed})")
+        elif token.kind == "word" and token.text.lower() in _PATTERN_WORDS:
+            operators += 1
     if max_depth > MAX_NESTING:
         raise Refusal.query_too_complex(f"the query nests brackets {max_depth} deep; at most {MAX_NESTING} "
                                         f"levels are accepted")
     if operators > MAX_OPERATORS:
         raise Refusal.query_too_complex(f"the query has {operators} operators and pattern keywords (UNION, "
                                         f"OPTIONAL, MINUS, BIND, FILTER, +, &&, / …); at most {MAX_OPERATORS} are accepted")
-
-
-def _service_target(tokens, index, prefixes, base) -> str | None:
-    if index < len(tokens) and tokens[index][0] == "word" and tokens[index][1].upper() == "SILENT":
-        index += 1
-    if index >= len(tokens):
-        return None
-    kind, text = tokens[index]
-    if kind == "iri":
-        return urljoin(base or "", text)
-    if kind == "word" and ":" in text:
-        prefix, _, local = text.partition(":")
-        if prefix in prefixes:
-            return prefixes[prefix] + local
-    return None
 
 
 # -- Service Description -------------------------------------------------------------------------
@@ -338,8 +272,8 @@ def service_description(urls: PublicUrls, counts: StoreCounts, *, max_rows: int 
     ]
     if federation:
         triples.append(ox.Triple(service, nn(SD + "feature"), nn(SD + "BasicFederatedQuery")))
-    for iri in dict.fromkeys(FORMAT_IRIS.values()):
-        triples.append(ox.Triple(service, nn(SD + "resultFormat"), nn(iri)))
+    for written in formats.RESULTS + formats.RDF:
+        triples.append(ox.Triple(service, nn(SD + "resultFormat"), nn(written.iri)))
     if max_rows is not None:
         triples.append(ox.Triple(service, nn(ROW_LIMIT), typed(max_rows, "integer")))
     if timeout is not None:
@@ -373,9 +307,7 @@ SD_PREFIXES = {"sd": SD, "void": VOID, "formats": FORMATS, "rdfs": RDFS, "dct": 
 
 def serialize_graph(triples: list[ox.Triple], media_type: str) -> bytes:
     """Serialise triples with pyoxigraph's writer for one of :data:`formats.GRAPH_FORMATS`."""
-    rdf_format = formats.GRAPH_FORMATS[media_type]
-    if rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-        return ox.serialize((ox.Quad(t.subject, t.predicate, t.object) for t in triples), format=rdf_format)
+    rdf_format = formats.GRAPH_FORMATS[media_type].oxigraph
     prefixes = SD_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
     return ox.serialize(triples, format=rdf_format, prefixes=prefixes)
 

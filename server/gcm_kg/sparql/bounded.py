@@ -34,16 +34,16 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from gcm_kg.core.namespaces import RDF_TYPE
+from gcm_kg.sparql import lexer
 
-# SPARQL 1.1 Query §19.8 grammar, narrowed: ASCII names only, absolute IRIs without escapes,
-# comments allowed. Possessive quantifiers keep matching linear in the query's length.
-_WS = r"(?:\s++|\#[^\r\n]*+)*+"
-_IRI = r"<([A-Za-z][A-Za-z0-9+.\-]*+:[^<>\"{}|^`\\\x00-\x20]*+)>"
+# The lexer's terminals (SPARQL 1.1 Query §19.8), narrowed: ASCII names, absolute IRIs without
+# escapes, prefixed names without escapes or dots. Possessive quantifiers keep matching linear.
+_WS = lexer.SKIP
+_IRI = rf"<([A-Za-z][A-Za-z0-9+.\-]*+:{lexer.IRI_CHAR}*+)>"
 _PNAME = r"([A-Za-z](?:[A-Za-z0-9_\-]*+))?:([A-Za-z0-9_\-]*+)"
 _VAR = r"[?$][A-Za-z0-9_]++"
 _TERM = rf"(?:{_IRI}|{_PNAME}|({_VAR})|(\ba\b))"
 
-_PROLOGUE_ITEM = re.compile(rf"PREFIX{_WS}([A-Za-z][A-Za-z0-9_\-]*+)?:{_WS}{_IRI}{_WS}", re.IGNORECASE)
 _QUERY = re.compile(
     rf"""(?:SELECT\b{_WS}(?:(?:DISTINCT|REDUCED)\b{_WS})?(?:\*|(?:{_VAR}{_WS})++)|ASK\b){_WS}
          (?:WHERE\b{_WS})?\{{{_WS}
@@ -52,7 +52,6 @@ _QUERY = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _TERM_RE = re.compile(_TERM)
-_WS_RE = re.compile(_WS)
 _DESCRIBE = re.compile(rf"DESCRIBE\b{_WS}(?P<s>{_IRI}|{_PNAME}){_WS}", re.IGNORECASE)
 
 
@@ -69,16 +68,12 @@ class SinglePattern:
 
 
 def _prologue(query: str) -> tuple[dict[str, str], int] | None:
-    """The PREFIX declarations at the start of ``query`` and where they end (None if unsure)."""
-    prefixes: dict[str, str] = {}
-    position = _WS_RE.match(query).end()
-    while match := _PROLOGUE_ITEM.match(query, position):
-        name = match.group(1) or ""
-        if name in prefixes:  # a prefix declared twice: leave the reading of it to the parser
-            return None
-        prefixes[name] = match.group(2)
-        position = match.end()
-    return prefixes, position
+    """The PREFIX declarations at the start of ``query`` and where they end (None if unsure:
+    a BASE, a prefix declared twice, a relative or escaped IRI — left to the parser)."""
+    prologue = lexer.read_prologue(query)
+    if prologue.declares_base or prologue.redeclares_prefix or not prologue.plain:
+        return None
+    return prologue.prefixes, prologue.end
 
 
 class _Unsure(Exception):

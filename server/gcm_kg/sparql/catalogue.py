@@ -44,6 +44,7 @@ from typing import Mapping, Sequence
 import pyoxigraph as ox
 
 from gcm_kg.rdf import resources
+from gcm_kg.sparql import lexer
 from gcm_kg.core.namespaces import BASE, GRAPH, ID, PREFIXES, XSD
 
 QUERIES_GRAPH = GRAPH + "queries"
@@ -257,11 +258,11 @@ class Bound:
     def embedded_text(self, limit: int | None = None, offset: int = 0) -> str:
         """The text to run with :meth:`substitutions`; the other bindings as VALUES blocks."""
         rest = {n: ts for n, ts in self.values.items() if not self._substituted(n)}
-        return _with_paging(_insert_values(self.query.sparql, rest), limit, offset)
+        return _with_paging(insert_values(self.query.sparql, rest), limit, offset)
 
     def standalone_text(self, limit: int | None = None, offset: int = 0) -> str:
         """A self-contained query for any SPARQL endpoint: every binding as a VALUES block."""
-        return _with_paging(_insert_values(self.query.sparql, self.values), limit, offset)
+        return _with_paging(insert_values(self.query.sparql, self.values), limit, offset)
 
     def run(self, store, *, limit: int | None = None, offset: int = 0):
         """Run on a :class:`~gcm_kg.store.embedded.GraphStore`; returns pyoxigraph ``QuerySolutions``."""
@@ -285,7 +286,8 @@ def _values_block(values: Mapping[str, Sequence[ox.Term]]) -> str:
                    for name, terms in values.items())
 
 
-def _insert_values(sparql: str, values: Mapping[str, Sequence[ox.Term]]) -> str:
+def insert_values(sparql: str, values: Mapping[str, Sequence[ox.Term]]) -> str:
+    """``sparql`` with a ``VALUES`` block per variable of ``values`` first in its WHERE group."""
     if not values:
         return sparql
     at = _where_open(sparql)
@@ -299,26 +301,13 @@ def _with_paging(sparql: str, limit: int | None, offset: int) -> str:
         (f"OFFSET {int(offset)}" if offset else "") + "\n"
 
 
-_SKIP = re.compile(r"""#[^\n]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>""")
-
-
 def _where_open(sparql: str) -> int:
     """Offset just after the ``{`` opening the WHERE group: the first ``{`` that is not inside a
     comment, a string or an IRI (a SELECT query has no brace before its WHERE group)."""
-    pos = 0
-    while pos < len(sparql):
-        skip = _SKIP.match(sparql, pos)
-        if skip:
-            pos = skip.end()
-            continue
-        if sparql[pos] == "{":
-            return pos + 1
-        pos += 1
+    for token in lexer.tokens(sparql):
+        if token.text == "{":
+            return token.end
     raise ValueError("no WHERE group")
-
-
-def _strip_comments(sparql: str) -> str:
-    return _SKIP.sub(lambda m: "" if m.group().startswith("#") else " x ", sparql)
 
 
 # -- parsing the files ---------------------------------------------------------------------------
@@ -378,16 +367,18 @@ def parse_query_text(text: str, name: str, *, path: Path | None = None) -> Canne
     for key in ("title", "description", "keywords"):
         if not head.get(key):
             fail(1, f"missing '#+ {key}:'")
-    code = _strip_comments(body)
-    if re.search(r"\b(LIMIT|OFFSET)\b", code, re.I):
+    code = list(lexer.tokens(body))
+    keywords = {token.text.upper() for token in code if token.kind == "word"}
+    variables = {token.text[1:] for token in code if token.kind == "var"}
+    if keywords & {"LIMIT", "OFFSET"}:
         fail(n, "a canned query must not page itself (LIMIT/OFFSET are added by the API)")
-    if not re.search(r"\bSELECT\b", code, re.I):
+    if "SELECT" not in keywords:
         fail(n, "a canned query must be a SELECT query")
     built = []
     for p in params:
         line = p.pop("_line")
         built.append(_build_param(p, lambda msg, line=line: fail(line, msg)))
-        if not re.search(r"\?" + re.escape(p["name"]) + r"\b", code):
+        if p["name"] not in variables:
             fail(line, f"the query never uses ?{p['name']}")
     query = CannedQuery(name, head["title"], head["description"],
                         tuple(k.strip() for k in head["keywords"].split(",") if k.strip()),

@@ -61,7 +61,7 @@ class QueryOutput:
     row_limit: int | None = None    # the row cap that applied to a SELECT (None: no cap)
 
 
-def offered_types(form: str) -> list[str]:
-    """The media types the service can write for a query form, best first."""
-    table = {"SELECT": formats.RESULTS_FORMATS, "ASK": formats.BOOLEAN_FORMATS}.get(form, formats.GRAPH_FORMATS)
-    return list(table)
+def formats_for(form: str) -> dict[str, formats.Format]:
+    """The formats the service writes for a query form ("SELECT", "ASK" or "GRAPH") by media type,
+    best first."""
+    return {"SELECT": formats.RESULTS_FORMATS, "ASK": formats.BOOLEAN_FORMATS}.get(form, formats.GRAPH_FORMATS)

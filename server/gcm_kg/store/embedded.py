@@ -28,34 +28,6 @@ from gcm_kg.store.base import StoreCounts, StoreOpenError, extra_graph_iri
 from gcm_kg.store.shipped import shipped_quads
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def execute_on(store: "EmbeddedStore", query: str, *, accept: str | None, media_type: str | None = None,
                dataset: Dataset = Dataset(), base_iri: str | None = BASE,
                substitutions: dict[ox.Variable, ox.Term] | None = None, max_rows: int | None = None,
@@ -73,10 +45,6 @@ def execute_on(store: "EmbeddedStore", query: str, *, accept: str | None, media_
         raise QuerySyntaxError(str(error)) from None
     except (OSError, RuntimeError, ValueError) as error:
         raise QueryExecutionError(str(error)) from None
-
-
-
-
 
 
 class EmbeddedStore:
@@ -152,6 +120,14 @@ class EmbeddedStore:
             count += 1
         return count <= limit
 
+    def query_if_bounded(self, query: str, limit: int, **options):
+        """:meth:`query`'s result if ``query`` provably reads at most ``limit`` quads (see
+        :meth:`execute_if_bounded`), else None."""
+        pattern = lookup_pattern(query)
+        if pattern is None or not self.reads_at_most(pattern, limit):
+            return None
+        return self.query(query, **options)
+
     def execute_if_bounded(self, query: str, limit: int, *, max_rows: int | None, **options) -> QueryOutput | None:
         """Answer ``query`` here if it provably reads at most ``limit`` quads, else return None.
 
@@ -178,24 +154,6 @@ class EmbeddedStore:
                 "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", use_default_graph_as_union=True)))["n"].value)
             self._counts = StoreCounts(total, graphs)
         return self._counts
-
-
-
-
-
-
-
-
-
-
-# -- the build record: counts written by `gcm-kg build`, trusted while the store's files are unchanged --
-
-
-
-
-
-
-
 
 
 def shipped_store() -> EmbeddedStore:

@@ -113,6 +113,10 @@ _TRIM_AFTER_S = 0.05
 _WATCH_EVERY_S = 0.1
 _OVERRUN_GRACE_S = 1.0
 
+#: The formats :meth:`ProcessExecutor.query` reads answers back from: SPARQL TSV for SELECT (lossless,
+#: and the quickest of them to write and read), JSON for ASK (TSV has no boolean), N-Triples for graphs.
+_READ_BACK = "text/tab-separated-values, application/sparql-results+json;q=0.9, application/n-triples"
+
 #: A lookup (:mod:`gcm_kg.sparql.bounded`) over at most this many quads runs in the web worker's own
 #: thread instead of the query process: ≈ 1 ms of work at most, so a time limit has nothing to
 #: stop, and the round trip it saves costs more than the lookup itself.
@@ -897,21 +901,31 @@ class ProcessExecutor:
 
     def query(self, query: str, *, dataset: Dataset = Dataset(), base_iri: str | None = BASE,
               substitutions: dict[ox.Variable, ox.Term] | None = None, timeout: float | None = None):
-        """Run ``query`` in a child and return pyoxigraph results re-read from its answer.
+        """Run ``query`` and return pyoxigraph results: SELECT/ASK as :class:`pyoxigraph.QuerySolutions`
+        / ``QueryBoolean``, CONSTRUCT/DESCRIBE as a list of triples.
 
-        SELECT/ASK come back as :class:`pyoxigraph.QuerySolutions` / ``QueryBoolean`` (from SPARQL
-        JSON), CONSTRUCT/DESCRIBE as a list of triples. Raises ``SyntaxError`` on bad syntax like
-        :meth:`EmbeddedStore.query`, and :class:`QueryTimeout` past the time limit.
+        A bounded lookup (see :meth:`execute`) within the row cap is run in this thread and its
+        result returned as it is; any other query runs in the query process, and its answer
+        (SPARQL TSV, JSON for ASK, N-Triples) is read back here. Raises ``SyntaxError`` on bad
+        syntax like :meth:`EmbeddedStore.query`, and :class:`QueryTimeout` past the time limit.
         """
+        direct = self._direct_store()
+        if direct is not None:
+            within_cap = IN_THREAD_QUADS if self.max_rows is None else min(IN_THREAD_QUADS, self.max_rows)
+            result = direct.query_if_bounded(query, within_cap, dataset=dataset, base_iri=base_iri,
+                                             substitutions=substitutions)
+            if result is not None:
+                self.stats.count("queries")
+                self.stats.count("in_thread")
+                return result if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)) else list(result)
         try:
-            output = self.execute(query, accept="application/sparql-results+json, application/n-triples",
-                                  dataset=dataset, base_iri=base_iri, substitutions=substitutions,
-                                  timeout=timeout)
+            output = self.execute(query, accept=_READ_BACK, dataset=dataset, base_iri=base_iri,
+                                  substitutions=substitutions, timeout=timeout)
         except QuerySyntaxError as error:
             raise SyntaxError(str(error)) from None
         if output.form == "GRAPH":
             return [quad.triple for quad in ox.parse(output.body, format=ox.RdfFormat.N_TRIPLES)]
-        return ox.parse_query_results(output.body, format=ox.QueryResultsFormat.JSON)
+        return ox.parse_query_results(output.body, format=ox.QueryResultsFormat.from_media_type(output.media_type))
 
     def describe(self, iri: str) -> list[ox.Triple]:
         return self.query(f"DESCRIBE <{ox.NamedNode(iri).value}>")

@@ -10,10 +10,11 @@ dataset) and gives the rest of gcm-kg what the embedded store gives:
 * :meth:`RemoteStore.execute` negotiates the format exactly as the embedded store does (the same
   offered lists, the same 406), asks the upstream for that format and passes its bytes through
   when they are what was asked for. The body is read as a stream and parsed while it arrives
-  (pyoxigraph's parsers read lazily): a SELECT is cut at the row cap (the upstream connection is
-  closed there, so a huge result costs no more than the cap) and then written with pyoxigraph's
-  writers; a body that is malformed or cut short (an engine that gives up mid-stream after a
-  ``200``) is a 502, never passed on.
+  (pyoxigraph's parsers read lazily): a SELECT is written by pyoxigraph's writer as it is read,
+  and cut at the row cap as a local result is (:func:`gcm_kg.sparql.results.write_capped`; the
+  upstream connection is closed there, so a huge result costs no more than the cap); a body that
+  is malformed or cut short (an engine that gives up mid-stream after a ``200``) is a 502, never
+  passed on.
 
 Time limit: one deadline per query covers connecting, waiting for the answer and reading it (the
 socket timeout is set to what is left before every read). Past it the request is cut and the query
@@ -63,16 +64,18 @@ from gcm_kg import __version__
 from gcm_kg.rdf import formats
 from gcm_kg.core.negotiation import negotiate
 from gcm_kg.core.namespaces import BASE
-from gcm_kg.sparql.lexer import tokens as sparql_tokens
-from gcm_kg.sparql.model import Dataset, NotAcceptable, QueryOutput, QuerySyntaxError
+from gcm_kg.sparql import lexer
+from gcm_kg.sparql.catalogue import insert_values
+from gcm_kg.sparql.model import Dataset, NotAcceptable, QueryOutput, QuerySyntaxError, formats_for
+from gcm_kg.sparql.results import write_capped
 from gcm_kg.store.base import StoreCounts, UpstreamError, UpstreamTimeout
 
 #: Seconds the triple counts are cached (the upstream may be reloaded while we serve).
 COUNTS_TTL = 60.0
 #: Most characters of an upstream error message quoted in ours.
 MAX_MESSAGE = 2000
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-_RESULT_PARSEABLE = (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.TSV)
+#: Results formats read back from the upstream: those that keep every RDF term (not CSV).
+_RESULT_PARSEABLE = tuple(f.oxigraph for f in formats.RESULTS if f.lossless)
 _RESULT_FALLBACK = ("application/sparql-results+json;q=0.9, application/sparql-results+xml;q=0.8, "
                     "text/tab-separated-values;q=0.7")
 _GRAPH_FALLBACK = "application/n-triples;q=0.9, text/turtle;q=0.8, application/rdf+xml;q=0.7"
@@ -82,10 +85,9 @@ _GRAPH_FALLBACK = "application/n-triples;q=0.9, text/turtle;q=0.8, application/r
 
 def query_form(query: str) -> str | None:
     """``"SELECT"``, ``"ASK"``, ``"GRAPH"`` (CONSTRUCT/DESCRIBE) or None when the text says nothing."""
-
-    for kind, text in sparql_tokens(query):
-        if kind == "word":
-            word = text.upper()
+    for token in lexer.tokens(query):
+        if token.kind == "word":
+            word = token.text.upper()
             if word in ("SELECT", "ASK"):
                 return word
             if word in ("CONSTRUCT", "DESCRIBE"):
@@ -95,8 +97,7 @@ def query_form(query: str) -> str | None:
 
 def has_relative_iri(query: str) -> bool:
     """True when an IRI of the query has no scheme (so it resolves against the base IRI)."""
-
-    return any(kind == "iri" and not _SCHEME.match(text) for kind, text in sparql_tokens(query) if kind == "iri")
+    return any(token.kind == "iri" and not lexer.is_absolute(token.iri) for token in lexer.tokens(query))
 
 
 def query_dataset(query: str, base_iri: str | None) -> Dataset | None:
@@ -104,43 +105,12 @@ def query_dataset(query: str, base_iri: str | None) -> Dataset | None:
 
     ``oxigraph serve --union-default-graph`` ignores FROM (its union option wins), so a remote
     query's FROM clauses are sent as the protocol dataset, which means the same (Protocol §2.1.4).
+    A clause this service cannot read is left to the upstream's parser (None).
     """
-    from urllib.parse import urljoin
-
-
-    if "from" not in query.lower():
+    clauses = lexer.dataset_clauses(query, base_iri)
+    if clauses.unreadable or not (clauses.default_graphs or clauses.named_graphs):
         return None
-    prefixes: dict[str, str] = {}
-    base = base_iri
-    defaults: list[str] = []
-    named: list[str] = []
-    tokens = list(sparql_tokens(query))
-    for index, (kind, text) in enumerate(tokens):
-        if kind == "punct" and text == "{":
-            break  # dataset clauses come before the WHERE group
-        if kind != "word":
-            continue
-        upper = text.upper()
-        following = tokens[index + 1] if index + 1 < len(tokens) else ("", "")
-        if upper == "PREFIX" and index + 2 < len(tokens) and following[0] == "word" and tokens[index + 2][0] == "iri":
-            prefixes[following[1].rstrip(":")] = urljoin(base or "", tokens[index + 2][1])
-        elif upper == "BASE" and following[0] == "iri":
-            base = urljoin(base or "", following[1])
-        elif upper == "FROM":
-            target_at = index + 2 if following[0] == "word" and following[1].upper() == "NAMED" else index + 1
-            if target_at >= len(tokens):
-                return None
-            target_kind, target = tokens[target_at]
-            if target_kind == "iri":
-                iri = urljoin(base or "", target)
-            elif target_kind == "word" and ":" in target and target.partition(":")[0] in prefixes:
-                iri = prefixes[target.partition(":")[0]] + target.partition(":")[2]
-            else:
-                return None  # not something we can read: the upstream's parser will say why
-            (named if target_at == index + 2 else defaults).append(iri)
-    if not defaults and not named:
-        return None
-    return Dataset(tuple(defaults), tuple(named))
+    return Dataset(clauses.default_graphs, clauses.named_graphs)
 
 
 def _shift_lines(message: str, lines: int) -> str:
@@ -284,9 +254,7 @@ class RemoteStore:
     def _text(self, query: str, base_iri: str | None, substitutions) -> tuple[str, int]:
         """The text to send and how many lines were prepended to it."""
         if substitutions:
-            from gcm_kg.sparql.catalogue import _insert_values
-
-            query = _insert_values(query, {v.value: (t,) for v, t in substitutions.items()})
+            query = insert_values(query, {v.value: (t,) for v, t in substitutions.items()})
         if base_iri and has_relative_iri(query):
             return f"BASE <{ox.NamedNode(base_iri).value}>\n{query}", 1
         return query, 0
@@ -367,9 +335,9 @@ class RemoteStore:
         deadline = time.monotonic() + (seconds if seconds is not None else 1e9)
         form = query_form(query)
         if form is not None:
-            table = {"SELECT": formats.RESULTS_FORMATS, "ASK": formats.BOOLEAN_FORMATS}.get(form, formats.GRAPH_FORMATS)
+            table = formats_for(form)
             chosen = media_type if media_type in table else negotiate(accept, list(table))
-            wanted = table[chosen] if chosen is not None else None
+            wanted = table[chosen].oxigraph if chosen is not None else None
         else:  # not a query we can read: the upstream's parser will say why
             chosen, wanted = None, None
         text, prepended = self._text(query, base_iri, substitutions)
@@ -406,10 +374,10 @@ class RemoteStore:
         rdf_format = ox.RdfFormat.from_media_type(answer.media_type) if answer.media_type else None
         if form is None:  # learn the form from the answer; the format is the upstream's
             form = "GRAPH" if rdf_format is not None else "SELECT"
-            table = formats.GRAPH_FORMATS if form == "GRAPH" else formats.RESULTS_FORMATS
-            chosen = next((m for m, f in table.items() if f in (rdf_format, results_format)),
+            table = formats_for(form)
+            chosen = next((m for m, f in table.items() if f.oxigraph in (rdf_format, results_format)),
                           "application/sparql-results+json")
-            wanted = table[chosen]
+            wanted = table[chosen].oxigraph
         cap = self.max_rows if form == "SELECT" else None
         truncated = False
         try:
@@ -421,7 +389,7 @@ class RemoteStore:
                 if reader.keep:
                     body = reader.read_all()
                 else:
-                    body = _write_graph(triples, wanted)
+                    body = ox.serialize(triples, format=wanted)
             else:
                 if results_format not in _RESULT_PARSEABLE:
                     raise self._malformed(f"unexpected Content-Type {answer.media_type!r} for query results")
@@ -435,17 +403,12 @@ class RemoteStore:
                 else:
                     if form == "ASK":
                         raise self._malformed("solutions as the answer to an ASK query")
-                    variables = result.variables
-                    rows = []
-                    for solution in result:
-                        rows.append(tuple(solution[v] for v in variables))
-                        if cap is not None and len(rows) > cap:
-                            truncated = True
-                            break
-                    if truncated:
-                        rows = rows[:cap]
-                        reader.keep = False
-                    body = reader.read_all() if reader.keep else _write_solutions(variables, rows, wanted)
+                    # Read as it is written, by pyoxigraph, and cut at the row cap like a local result.
+                    if cap is None:
+                        written = result.serialize(format=wanted)
+                    else:
+                        written, truncated = write_capped(result, wanted, cap)
+                    body = reader.read_all() if reader.keep and not truncated else written
         except UpstreamError:
             reader.finish(reuse=False)
             raise
@@ -536,22 +499,6 @@ class _ConnReader(_BodyReader):
             self.connections.give_back(conn)
         else:  # cut short (row cap, error, deadline): closing tells the upstream to stop sending
             conn.close()
-
-
-def _write_solutions(variables, rows, fmt: ox.QueryResultsFormat) -> bytes:
-    """Solutions written by pyoxigraph, through SPARQL TSV (lossless for RDF terms) as the embedded store does."""
-    lines = ["\t".join(f"?{v.value}" for v in variables)]
-    lines += ["\t".join("" if term is None else str(term) for term in row) for row in rows]
-    tsv = ("\n".join(lines) + "\n").encode("utf-8")
-    if fmt == ox.QueryResultsFormat.TSV:
-        return ox.parse_query_results(tsv, format=fmt).serialize(format=fmt)
-    return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=fmt)
-
-
-def _write_graph(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
-    if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-        return ox.serialize((ox.Quad(t.subject, t.predicate, t.object) for t in triples), format=fmt)
-    return ox.serialize(triples, format=fmt)
 
 
 def basic_auth_header(auth: tuple[str, str] | None) -> dict[str, str]:

@@ -26,15 +26,14 @@ from gcm_kg.web.context import get_public_urls, get_settings, get_store, request
 from gcm_kg.sparql.model import QuerySyntaxError
 
 SIMPLE_JSON = "application/json"
-#: What ``GET /api/queries/{name}`` offers, in the server's order of preference.
-RESULT_TYPES = [SIMPLE_JSON, "text/csv", "application/sparql-results+json", "application/sparql-results+xml",
-                "text/tab-separated-values", "text/html"]
-#: ``?format=`` shortcuts for links and browsers.
-FORMAT_NAMES = {"json": SIMPLE_JSON, "csv": "text/csv", "tsv": "text/tab-separated-values",
-                "srj": "application/sparql-results+json", "srx": "application/sparql-results+xml",
+_RESULTS = formats.select(formats.RESULTS, "csv", "srj", "srx", "tsv")
+#: What ``GET /api/queries/{name}`` offers, in the server's order of preference: the API's own
+#: JSON, the SPARQL results formats, and HTML.
+RESULT_TYPES = [SIMPLE_JSON, *(f.media_type for f in _RESULTS.values()), "text/html"]
+#: ``?format=`` shortcuts for links and browsers ("json" is the API's own JSON here).
+FORMAT_NAMES = {"json": SIMPLE_JSON, **{name: _RESULTS[name].media_type for name in ("csv", "tsv", "srj", "srx")},
                 "html": "text/html"}
-EXAMPLE_TYPES = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml",
-                 "application/trig", "application/n-quads"]
+EXAMPLE_TYPES = [f.media_type for f in formats.select(formats.RDF, "ttl", "jsonld", "nt", "rdf", "trig", "nq").values()]
 
 
 # -- URLs (all from get_public_urls()) ------------------------------------------------------------
@@ -185,8 +184,8 @@ def sparql_examples() -> Response:
     if chosen is None:
         raise Refusal.not_acceptable("the examples are available as: " + ", ".join(EXAMPLE_TYPES), EXAMPLE_TYPES)
     quads = catalogue.queries_as_quads()
-    fmt = formats.GRAPH_FORMATS[chosen]
-    if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+    fmt = formats.GRAPH_FORMATS[chosen].oxigraph
+    if formats.GRAPH_FORMATS[chosen].names_graphs:  # the examples keep their named graph
         body = ox.serialize(quads, format=fmt, prefixes={k: PREFIXES[k] for k in ("gcm", "sh", "rdfs", "dct", "schema")}
                             if fmt == ox.RdfFormat.TRIG else None)
     elif fmt == ox.RdfFormat.TURTLE:

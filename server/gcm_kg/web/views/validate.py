@@ -15,34 +15,21 @@ shipped ontology and data as reference (so posted data may point at our objectiv
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Response
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from gcm_kg.core.errors import Refusal
 from gcm_kg.core.negotiation import negotiate, prefers_html
-from gcm_kg.rdf import rdfio
+from gcm_kg.rdf import formats, rdfio
 from gcm_kg.web.context import request_accept
 from gcm_kg.web.errors import problem_for
 from gcm_kg.web.pages import Chrome, render, text
 
-#: Media types accepted as input, and the parser used for each.
-INPUT_FORMATS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/json": ox.RdfFormat.JSON_LD,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/xml": ox.RdfFormat.RDF_XML,
-    "text/xml": ox.RdfFormat.RDF_XML,
-}
-#: Names of the form's ``format`` field.
-FORM_FORMATS = {"turtle": "text/turtle", "jsonld": "application/ld+json", "ntriples": "application/n-triples",
-                "rdfxml": "application/rdf+xml"}
+#: Media types accepted as input: every RDF format of the registry, by any media type naming it.
+INPUT_FORMATS: dict[str, formats.Format] = formats.by_media_type(formats.RDF)
+#: Names of the form's ``format`` field → media type.
+FORM_FORMATS = {name: f.media_type
+                for name, f in formats.select(formats.RDF, "turtle", "jsonld", "ntriples", "rdfxml").items()}
 OUTPUT_TYPES = ["text/turtle", "application/json", "text/html", "text/plain"]
 #: The base IRI relative IRIs in posted data resolve against.
 INPUT_BASE = "https://w3id.org/gcm-kg/validate/input/"
@@ -56,8 +43,8 @@ def parse(data: bytes, media_type: str):
     fmt = INPUT_FORMATS.get(media_type)
     if fmt is None:
         raise Refusal.unsupported_media_type(f"cannot read {media_type or 'a body without Content-Type'}; "
-                                             f"send one of: {', '.join(INPUT_FORMATS)}", INPUT_FORMATS)
-    return validation.parse_graph(data, fmt, name=f"{media_type} body", base_iri=INPUT_BASE)
+                                             f"send one of: {', '.join(INPUT_FORMATS)}", list(INPUT_FORMATS))
+    return validation.parse_graph(data, fmt.oxigraph, name=f"{media_type} body", base_iri=INPUT_BASE)
 
 
 def validate_bytes(data: bytes, media_type: str):
