@@ -26,52 +26,53 @@ REPORTS = Path(__file__).parent / "fixtures" / "fatal_reports"
 
 
 @pytest.fixture
-def executor():
+def budgeted():
+    """A query process with a small memory budget (the executor under test in tests/store)."""
     executor = ProcessExecutor(shipped_store(), timeout=30, memory_budget=BUDGET, concurrency=2)
     executor.warm_up()
     yield executor
     executor.close()
 
 
-def test_a_query_over_the_budget_is_stopped_and_the_process_replaced(executor):
-    before = executor.query_process_pid
+def test_a_query_over_the_budget_is_stopped_and_the_process_replaced(budgeted):
+    before = budgeted.query_process_pid
     with pytest.raises(QueryMemoryExceeded, match="more than the 64 MiB of memory"):
-        executor.execute(HEAVY, accept="text/csv")
-    assert executor.stats.memory_exceeded == 1
-    assert executor.stats.crashes == 0  # its own thread aborted: it is not run again
-    assert executor.execute(COUNT, accept="text/csv").body.startswith(b"n\r\n")
-    assert executor.query_process_pid != before
+        budgeted.execute(HEAVY, accept="text/csv")
+    assert budgeted.stats.memory_exceeded == 1
+    assert budgeted.stats.crashes == 0  # its own thread aborted: it is not run again
+    assert budgeted.execute(COUNT, accept="text/csv").body.startswith(b"n\r\n")
+    assert budgeted.query_process_pid != before
 
 
-def test_an_abort_names_the_lane_thread_it_hit_and_a_kill_is_no_abort(executor):
+def test_an_abort_names_the_lane_thread_it_hit_and_a_kill_is_no_abort(budgeted):
     """What a worker reads after its lane ended: the aborted process's report names the lane's
     thread in the query process; a SIGKILLed process (a time limit) leaves no abort behind."""
-    lane = executor._take_lane(None)
+    lane = budgeted._take_lane(None)
     lane.conn.send_bytes(_encode(("execute", (HEAVY, "text/csv", None, (), (), None, None, 30))))
     assert lane.wait(30)
     lane.close()
     assert lane.thread > 0
-    assert executor._service.aborted_by(lane.pid) == lane.thread
-    fresh = executor._take_lane(time.monotonic() + 10)
+    assert budgeted._service.aborted_by(lane.pid) == lane.thread
+    fresh = budgeted._take_lane(time.monotonic() + 10)
     os.kill(fresh.pid, signal.SIGKILL)
     assert fresh.wait(10)
     fresh.close()
-    assert executor._service.aborted_by(fresh.pid) is None
+    assert budgeted._service.aborted_by(fresh.pid) is None
 
 
-def test_a_report_stays_readable_after_the_next_process_aborts_too(executor):
+def test_a_report_stays_readable_after_the_next_process_aborts_too(budgeted):
     """A worker descheduled after its lane ended may read the report only once the next process has
     ended as well: the supervisor must not have removed it."""
     lanes = []
     for _ in range(2):
-        lane = executor._take_lane(time.monotonic() + 10)
+        lane = budgeted._take_lane(time.monotonic() + 10)
         lane.conn.send_bytes(_encode(("execute", (HEAVY, "text/csv", None, (), (), None, None, 30))))
         assert lane.wait(30)
         lane.close()
         lanes.append(lane)
     assert lanes[0].pid != lanes[1].pid
-    assert wait_until(lambda: executor.query_process_pid not in (lanes[0].pid, lanes[1].pid), 10)
-    assert [executor._service.aborted_by(lane.pid) for lane in lanes] == [lane.thread for lane in lanes]
+    assert wait_until(lambda: budgeted.query_process_pid not in (lanes[0].pid, lanes[1].pid), 10)
+    assert [budgeted._service.aborted_by(lane.pid) for lane in lanes] == [lane.thread for lane in lanes]
 
 
 @pytest.mark.parametrize("report, verdict", [
@@ -95,39 +96,39 @@ def wait_until(condition, seconds: float) -> bool:
     return True
 
 
-def test_a_query_whose_process_ends_under_it_twice_once_at_the_budget_is_stopped_by_it(executor):
+def test_a_query_whose_process_ends_under_it_twice_once_at_the_budget_is_stopped_by_it(budgeted):
     """Killed once (no report: as at another query's time limit), then aborted at the budget by a
     heavy query beside its re-run: the budget left it no room, so 503, not 'the process ended'."""
     outcome = []
 
     def run_modest():
         try:
-            outcome.append(executor.execute(MODEST, accept="text/csv"))
+            outcome.append(budgeted.execute(MODEST, accept="text/csv"))
         except Exception as error:  # noqa: BLE001 (the outcome is what the test checks)
             outcome.append(error)
 
     modest = threading.Thread(target=run_modest)
-    first = executor.query_process_pid
+    first = budgeted.query_process_pid
     modest.start()
     assert wait_until(lambda: cpu_seconds(first) > 0.3, 20), "the query did not start"
     os.kill(first, signal.SIGKILL)
-    assert wait_until(lambda: executor.query_process_pid not in (None, first), 10)
-    second = executor.query_process_pid
+    assert wait_until(lambda: budgeted.query_process_pid not in (None, first), 10)
+    second = budgeted.query_process_pid
     assert wait_until(lambda: cpu_seconds(second) > 0.3, 20), "the query was not run again"
     with pytest.raises(QueryMemoryExceeded):
-        executor.execute(HEAVY, accept="text/csv")
+        budgeted.execute(HEAVY, accept="text/csv")
     modest.join(60)
     assert len(outcome) == 1 and isinstance(outcome[0], QueryMemoryExceeded), outcome
-    assert executor.stats.crashes == 2  # the modest query, once per process ended under it
-    assert executor.stats.memory_exceeded == 2
+    assert budgeted.stats.crashes == 2  # the modest query, once per process ended under it
+    assert budgeted.stats.memory_exceeded == 2
 
 
-def test_concurrent_heavy_queries_share_the_one_budget(executor):
+def test_concurrent_heavy_queries_share_the_one_budget(budgeted):
     errors = []
 
     def run():
         try:
-            executor.execute(HEAVY, accept="text/csv")
+            budgeted.execute(HEAVY, accept="text/csv")
         except QueryMemoryExceeded as error:
             errors.append(error)
 
@@ -137,7 +138,7 @@ def test_concurrent_heavy_queries_share_the_one_budget(executor):
     for thread in threads:
         thread.join(60)
     assert len(errors) == 2
-    assert executor.stats.memory_exceeded == 2
+    assert budgeted.stats.memory_exceeded == 2
 
 
 def data_limit(pid: int) -> str:
@@ -151,20 +152,20 @@ def data_held(pid: int) -> int:
     return int(line.split()[1]) * 1024
 
 
-def test_the_limit_is_what_the_process_holds_at_rest_plus_the_budget(executor):
+def test_the_limit_is_what_the_process_holds_at_rest_plus_the_budget(budgeted):
     """(Plus room for the stacks of lane threads not started yet: warm_up opened one of two.)"""
-    pid = executor.query_process_pid
+    pid = budgeted.query_process_pid
     room = int(data_limit(pid)) - data_held(pid)
     assert BUDGET - (4 << 20) < room <= BUDGET + 2 * (8 << 20)
 
 
 def test_no_budget_sets_no_limit():
-    executor = ProcessExecutor(shipped_store(), timeout=30)
+    unbudgeted = ProcessExecutor(shipped_store(), timeout=30)
     try:
-        executor.warm_up()
-        assert data_limit(executor.query_process_pid) == "unlimited"
+        unbudgeted.warm_up()
+        assert data_limit(unbudgeted.query_process_pid) == "unlimited"
     finally:
-        executor.close()
+        unbudgeted.close()
 
 
 def test_the_default_budget_is_a_quarter_of_memory_at_most_and_1_gib_at_most():
