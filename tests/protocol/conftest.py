@@ -32,11 +32,17 @@ MAX_ROWS = 50
 MAX_BODY = 20_000
 
 
+#: A local port held for the whole test session, bound but never listening: a connection to it is
+#: refused at once, and no server started later in the session can take it (a port that was only
+#: free when the suite started was once taken by one of the suite's own servers, which then
+#: answered the "dead" SERVICE call).
+_HELD = socket.socket()
+_HELD.bind(("127.0.0.1", 0))
+
+
 def closed_port() -> int:
     """A local port nothing listens on (a SERVICE call to it fails at once)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return _HELD.getsockname()[1]
 
 
 DEAD_SERVICE = f"http://127.0.0.1:{closed_port()}/sparql"
