@@ -16,6 +16,8 @@ from gcm_kg.services.search import (KINDS, MAX_QUERY_CHARS, BackgroundIndex, Fil
 from gcm_kg.sparql.model import QueryTimeout
 from gcm_kg.store.embedded import EmbeddedStore
 
+from ..support.backends import backend_params, open_backend
+
 FIXTURES = Path(__file__).parent / "fixtures"
 TEST = "https://w3id.org/gcm-kg/id/test/"
 
@@ -230,3 +232,21 @@ def test_unknown_kinds_and_languages_are_invalid_parameters(index):
         index.search("detention", Filters(lang="fr"))
     assert error.value.members["parameter"] == "lang"
     assert set(KINDS) >= {"objective", "theme", "question", "statement", "work", "organization", "passage"}
+
+
+# -- every kind of store ------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", backend_params())
+def test_the_same_index_is_built_from_every_kind_of_store(kind, index):
+    """In memory, in the query process (``serve``), and over SPARQL from another engine
+    (``--endpoint``): the index comes from SPARQL alone, with a row cap below the texts' count."""
+    store = ox.Store()
+    rdfio.load_into(store, FIXTURES / "search_texts_of_every_kind.ttl", graph="https://w3id.org/gcm-kg/graph/test")
+    backend = open_backend(kind, store, timeout=10, max_rows=5)
+    try:
+        built = SearchIndex.build(backend.store, timeout=10)
+    finally:
+        backend.close()
+    assert built.size == index.size
+    for text in ("detention", "migrants", "reintegr*", '"consular protection"'):
+        assert [(h.iri, h.kind, h.snippet) for h in built.search(text).hits] == \
+            [(h.iri, h.kind, h.snippet) for h in index.search(text).hits]
