@@ -250,3 +250,30 @@ def test_the_same_index_is_built_from_every_kind_of_store(kind, index):
     for text in ("detention", "migrants", "reintegr*", '"consular protection"'):
         assert [(h.iri, h.kind, h.snippet) for h in built.search(text).hits] == \
             [(h.iri, h.kind, h.snippet) for h in index.search(text).hits]
+
+
+def _search_in_child(holder: BackgroundIndex, results) -> None:
+    import os
+
+    inherited = holder._index
+    results.put((holder.wait(30), holder._index is not inherited, holder._pid == os.getpid(),
+                 holder.get().search("detention").total))
+
+
+def test_a_forked_process_builds_its_own_index():
+    """As gunicorn forks workers from the master that created the app: the child does not use the
+    parent's SQLite connection or thread, it builds its own when it first asks."""
+    import multiprocessing
+
+    store = ox.Store()
+    rdfio.load_into(store, FIXTURES / "search_texts_of_every_kind.ttl", graph="https://w3id.org/gcm-kg/graph/test")
+    holder = BackgroundIndex(lambda: SearchIndex.build(EmbeddedStore(store)), start=False)
+    assert holder.wait(30)
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    child = context.Process(target=_search_in_child, args=(holder, results))
+    child.start()
+    built, rebuilt, owned, total = results.get(timeout=60)
+    child.join(30)
+    assert (built, rebuilt, owned, total) == (True, True, True, 3)
+    assert holder.get().search("detention").total == 3  # the parent's own is untouched

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import sqlite3
 import threading
@@ -399,27 +400,44 @@ class BackgroundIndex:
     Until it is built, :meth:`get` raises a ``not-ready`` :class:`Refusal` (503 with
     ``Retry-After``); a build that failed (the store was down) is started again by the next
     :meth:`get`, at most once per :attr:`RETRY_SECONDS`.
+
+    Each process has its own: gunicorn creates the app in its master and forks the workers, and
+    neither the build thread nor an SQLite connection survives a fork (SQLite FAQ, "Can I use
+    SQLite across fork()": do not carry a connection into the child), so a forked process starts
+    its own build the first time it asks.
     """
 
     RETRY_SECONDS = 5.0
 
     def __init__(self, build: Callable[[], SearchIndex], *, start: bool = True):
         self._build = build
+        self._reset()
+        if start:
+            self.start()
+
+    def _reset(self) -> None:
+        self._pid = os.getpid()
         self._index: SearchIndex | None = None
         self._error: BaseException | None = None
         self._failed_at = 0.0
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        if start:
+
+    def _started(self) -> None:
+        if self._pid != os.getpid() or (self._thread is None and self._index is None):
             self.start()
 
     @classmethod
-    def ready(cls, index: SearchIndex) -> "BackgroundIndex":
-        holder = cls(lambda: index, start=False)
-        holder._index = index
+    def ready(cls, build: Callable[[], SearchIndex]) -> "BackgroundIndex":
+        """A holder whose index ``build`` makes at once, here (opening a saved index)."""
+        holder = cls(build, start=False)
+        holder._index = build()
         return holder
 
     def start(self) -> None:
+        """Start building in a thread of this process, unless built or building already."""
+        if self._pid != os.getpid():
+            self._reset()
         with self._lock:
             if self._index is not None or (self._thread is not None and self._thread.is_alive()):
                 return
@@ -433,6 +451,8 @@ class BackgroundIndex:
             self._error, self._failed_at = error, time.monotonic()
 
     def wait(self, timeout: float | None = None) -> bool:
+        """Build (if not started yet) and wait up to ``timeout`` seconds; True once built."""
+        self._started()
         thread = self._thread
         if thread is not None:
             thread.join(timeout)
@@ -440,6 +460,7 @@ class BackgroundIndex:
 
     @property
     def status(self) -> str:
+        self._started()
         if self._index is not None:
             return "ready"
         return "failed" if self._error is not None and not self._building else "building"
@@ -449,6 +470,7 @@ class BackgroundIndex:
         return self._thread is not None and self._thread.is_alive()
 
     def get(self) -> SearchIndex:
+        self._started()
         if self._index is not None:
             return self._index
         if not self._building and self._error is not None:
@@ -460,10 +482,12 @@ class BackgroundIndex:
 
 def index_for_store(store: GraphStore, store_path: Path | None, timeout: float | None) -> BackgroundIndex:
     """The index of an app: the one ``gcm-kg build`` saved beside ``store_path`` if there is one,
-    else built from ``store`` in the background."""
+    else one built from ``store`` in a background thread, started by :meth:`BackgroundIndex.start`
+    (``gcm-kg serve`` does in each worker as it starts) or by the first request that needs it — not
+    here: under gunicorn the app is created in the master before the query process runs."""
     if store_path is not None and (Path(store_path) / INDEX_FILE).is_file():
-        return BackgroundIndex.ready(SearchIndex.open(Path(store_path) / INDEX_FILE))
-    return BackgroundIndex(lambda: SearchIndex.build(store, timeout=timeout))
+        return BackgroundIndex.ready(lambda: SearchIndex.open(Path(store_path) / INDEX_FILE))
+    return BackgroundIndex(lambda: SearchIndex.build(store, timeout=timeout), start=False)
 
 
 def parse_kinds(values: Sequence[str]) -> tuple[str, ...]:
