@@ -1,9 +1,9 @@
 """Full-text search: ``GET /api/search`` (JSON) and ``GET /search`` (the HTML results page).
 
 Thin over :mod:`gcm_kg.services.search`: the views read the parameters, search the app's index
-(built in the background in each worker as it starts, or saved by ``gcm-kg build --store``; until it is there, a
-``not-ready`` 503 with ``Retry-After``) within the query time limit and the row cap, and write
-the page. Errors are raised and answered by :mod:`gcm_kg.web.errors`.
+(built in the background in each worker as it starts, or saved by ``gcm-kg build --store``; until
+it is there, a ``not-ready`` 503 with ``Retry-After``) within the query time limit and the row
+cap, and write the page. Errors are raised and answered by :mod:`gcm_kg.web.errors`.
 """
 
 from __future__ import annotations
