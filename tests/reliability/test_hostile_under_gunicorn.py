@@ -1,14 +1,17 @@
-"""The hostile inputs of tests/security once more through gunicorn, as deployed: each gets a 4xx,
+"""The hostile inputs of tests/security once more through gunicorn, as deployed: each gets a 4xx
+(a hostile search: a 4xx or a result),
 the workers that parsed them are the same processes afterwards (none died), and an oversized
 request line or header is refused by gunicorn itself with a 4xx."""
 
 from __future__ import annotations
 
 import http.client
+import time
 
 import requests
 
 from .conftest import CLIENT_TIMEOUT, ask
+from ..security.test_hostile_search import HOSTILE_SEARCHES
 from ..security.test_hostile_sparql import HOSTILE_BODIES
 from ..security.test_path_traversal import SECRETS, traversal_paths
 
@@ -55,3 +58,23 @@ def test_no_traversal_reaches_a_file_through_gunicorn(serve):
                 conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
     finally:
         conn.close()
+
+
+def test_hostile_searches_leave_every_worker_alive(serve):
+    """Each worker builds its search index at start; once they have, every hostile search of
+    tests/security is a 400 or a result there too, and no worker died."""
+    served = serve("--workers", "2", "--timeout", "2")
+    workers = served.workers()
+    ready_in_a_row, deadline = 0, time.monotonic() + 60
+    while ready_in_a_row < 10 and time.monotonic() < deadline:  # both workers, whichever answers
+        state = requests.get(served.base + "/ready", timeout=CLIENT_TIMEOUT).json().get("search")
+        ready_in_a_row = ready_in_a_row + 1 if state == "ready" else 0
+        time.sleep(0.05)
+    assert ready_in_a_row == 10, served.log
+    for text in HOSTILE_SEARCHES:
+        response = requests.get(served.base + "/api/search", params={"q": text}, timeout=CLIENT_TIMEOUT)
+        # 10 kB in a request line is refused by gunicorn itself (414) before it reaches the app.
+        assert response.status_code == 200 or 400 <= response.status_code < 500, \
+            (text[:40], response.status_code, response.text[:200])
+    assert served.workers() == workers, served.log
+    assert "Traceback" not in served.log

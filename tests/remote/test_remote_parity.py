@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import io
 import threading
+import time
 from collections import Counter
 
 import pyoxigraph as ox
@@ -115,8 +116,18 @@ def test_service_description_and_void_counts_agree(embedded_base, remote_base):
         return sorted((str(s) if isinstance(s, rdflib.URIRef) else "_", int(o))
                       for s, o in graph.subject_objects(rdflib.URIRef(void + "triples")))
     assert counts(embedded_base) == counts(remote_base)
-    ready = [http().get(base + "/ready", timeout=30).json() for base in (embedded_base, remote_base)]
-    assert ready[0] == ready[1] and ready[0]["status"] == "ready"
+    ready = [_ready_with_search_index(base) for base in (embedded_base, remote_base)]
+    assert ready[0] == ready[1] and ready[0]["status"] == "ready" and ready[0]["search"] == "ready"
+
+
+def _ready_with_search_index(base: str) -> dict:
+    """``/ready`` once the server's search index is built (in the background, from the store)."""
+    deadline = time.monotonic() + 60
+    while True:
+        body = http().get(base + "/ready", timeout=30).json()
+        if body.get("search") != "building" or time.monotonic() > deadline:
+            return body
+        time.sleep(0.1)
 
 
 def test_landing_and_list_pages(remote_base):

@@ -41,6 +41,7 @@ EXPECTED: dict[Condition, tuple[int, dict[str, str | None]]] = {
     Condition.INVALID_PARAMETER: (400, {}),
     Condition.SPARQL_SYNTAX: (400, {}),
     Condition.RDF_SYNTAX: (400, {}),
+    Condition.SEARCH_SYNTAX: (400, {}),
     Condition.QUERY_TOO_COMPLEX: (400, {}),
     Condition.READ_ONLY: (403, {}),
     Condition.SERVICE_NOT_ALLOWED: (403, {}),

@@ -1,4 +1,4 @@
-"""The ``gcm-kg`` command line: validate, export, build, load, serve, query.
+"""The ``gcm-kg`` command line: validate, export, build, load, serve, query, search.
 
 Each subcommand parses its options here and calls one plain function of the module that owns the
 concern; exit codes are the contract CI pipelines rely on (0 ok, 1 findings, 2 bad input).
@@ -153,8 +153,12 @@ def _add_build(sub) -> None:
                        description="Bulk-load ontology, data, shapes and EXTRA_FILES into a new on-disk "
                                    "store that `gcm-kg serve --store DIR` opens read-only. The triple "
                                    "counts and the store's file list are recorded in DIR/gcm-kg-store.json, "
-                                   "so serve starts without rescanning an unchanged store.")
+                                   "so serve starts without rescanning an unchanged store; the full-text "
+                                   "search index is saved as DIR/search.sqlite.")
     p.add_argument("--store", required=True, type=Path, metavar="DIR", help="directory to create")
+    p.add_argument("--no-search-index", action="store_true",
+                   help="do not build the full-text search index DIR/search.sqlite (serve then builds it "
+                        "in memory at start)")
     p.add_argument("extra_files", nargs="*", type=Path, metavar="EXTRA_FILES", help="more RDF files to load")
     p.set_defaults(func=_run_build)
 
@@ -170,6 +174,12 @@ def _run_build(args) -> int:
     size = sum(f.stat().st_size for f in args.store.rglob("*") if f.is_file())
     print(f"built {args.store}: {counts.triples} triples in {len(counts.graphs)} graphs, "
           f"{size / 1e6:.1f} MB, {time.perf_counter() - started:.1f} s")
+    if not args.no_search_index:
+        from gcm_kg.services.search import INDEX_FILE, save_index
+
+        index = save_index(store, args.store)
+        print(f"built the search index {args.store / INDEX_FILE}: {index.size} resources, "
+              f"{index.build_seconds:.1f} s")
     return 0
 
 
@@ -285,14 +295,69 @@ def _run_query(args) -> int:
     return run_cli_query(args.name, args.param, args.format, args.endpoint, sys.stdout)
 
 
+def _add_search(sub) -> None:
+    from gcm_kg.services.search import DEFAULT_LIMIT, KINDS, LANGUAGES
+
+    p = sub.add_parser(
+        "search", help="full-text search over labels, texts, passages and names",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Search the human-readable texts of the graph (labels, alternative labels, definitions,\n"
+                    "question and statement texts, quoted passages, titles of works, names of organisations)\n"
+                    "in English and Spanish, ranked by BM25, with the matches of each hit marked **like this**.\n"
+                    "Every word must match, ignoring case and accents (migracion finds Migración); English\n"
+                    "words match their other forms (smuggled finds smuggling); \"a phrase\" in quotes matches\n"
+                    "its words in order, and prefix* matches the words it begins.",
+        epilog="exit status: 0 hits found, 1 none, 2 a search that cannot be read or a store that cannot\n"
+               "  be opened.\n\n"
+               "examples:\n"
+               "  gcm-kg search migracion --lang es\n"
+               "  gcm-kg search '\"consular protection\"' --kind question --kind statement\n"
+               "  gcm-kg search 'reintegr*' --store DIR --format json")
+    p.add_argument("text", metavar="TEXT", help="the search")
+    p.add_argument("--kind", action="append", default=[], choices=list(KINDS),
+                   help="only hits of this kind (repeatable)")
+    p.add_argument("--lang", choices=list(LANGUAGES), help="only texts in this language")
+    p.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help=f"hits to show (default {DEFAULT_LIMIT})")
+    p.add_argument("--offset", type=int, default=0, help="hits to skip (default 0)")
+    p.add_argument("--format", default="text", choices=["text", "json"], help="output format (default text)")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--store", type=Path, metavar="DIR",
+                        help="search a store built by `gcm-kg build` (its saved index, if it has one)")
+    source.add_argument("--endpoint", metavar="URL", help="search what this SPARQL 1.1 endpoint serves")
+    _add_auth(p)
+    p.add_argument("extra_files", nargs="*", type=Path, metavar="EXTRA_FILES",
+                   help="more RDF files to search, with the shipped graph (right after TEXT)")
+    p.set_defaults(func=_run_search)
+
+
+def _run_search(args) -> int:
+    from gcm_kg.core.settings import Settings
+    from gcm_kg.services.search import Filters, run_cli_search
+    from gcm_kg.store.factory import open_store
+
+    if args.extra_files and (args.store or args.endpoint):
+        print("gcm-kg search: EXTRA_FILES are searched with the shipped graph only, not with --store or "
+              "--endpoint", file=sys.stderr)
+        return 2
+    if args.limit < 1 or args.offset < 0:
+        print("gcm-kg search: --limit must be at least 1 and --offset at least 0", file=sys.stderr)
+        return 2
+    settings = Settings(store_path=args.store, endpoint=args.endpoint, endpoint_auth=_auth(args),
+                        extra_files=tuple(args.extra_files))
+    store = open_store(settings)
+    return run_cli_search(store, args.store, args.text, Filters(kinds=tuple(args.kind), lang=args.lang),
+                          limit=args.limit, offset=args.offset, fmt=args.format, timeout=settings.timeout,
+                          out=sys.stdout, err=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gcm-kg", description="The GCM knowledge graph: validate RDF against its shapes, export it, "
                                    "build or load a store, serve the SPARQL endpoint and linked data, "
-                                   "run canned research queries.")
+                                   "run canned research queries, search the texts.")
     parser.add_argument("--version", action="version", version=f"gcm-kg {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_validate, _add_export, _add_build, _add_load, _add_serve, _add_query):
+    for add in (_add_validate, _add_export, _add_build, _add_load, _add_serve, _add_query, _add_search):
         add(sub)
     return parser
 

@@ -105,6 +105,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
 
     from gcm_kg.store.factory import open_store
     from gcm_kg.web.app import create_app
+    from gcm_kg.web.views.search import search_index
     from gcm_kg.store.executor import describe_size, prepare_to_fork
     from gcm_kg.sparql.model import QueryError
 
@@ -137,6 +138,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
         def post_worker_init(worker):
             prepare_to_fork()
             executor.warm_up()
+            search_index(app).start()  # each worker builds its own, in the background
 
         def worker_exit(server, worker):
             executor.close()

@@ -21,6 +21,7 @@ class Condition(Enum):
     BAD_REQUEST = "bad-request"                  # a malformed request: parameters, encoding, body
     INVALID_PARAMETER = "invalid-parameter"      # one named parameter has a bad value
     SPARQL_SYNTAX = "sparql-syntax"              # the query is not SPARQL 1.1
+    SEARCH_SYNTAX = "search-syntax"              # a full-text search that cannot be read
     RDF_SYNTAX = "rdf-syntax"                    # posted RDF does not parse
     QUERY_TOO_COMPLEX = "query-too-complex"      # beyond the service's nesting / operator caps
     READ_ONLY = "read-only"                      # an update: this service changes nothing
@@ -59,6 +60,10 @@ class Refusal(Exception):
     @classmethod
     def invalid_parameter(cls, parameter: str, detail: str) -> "Refusal":
         return cls(Condition.INVALID_PARAMETER, detail, parameter=parameter)
+
+    @classmethod
+    def search_syntax(cls, detail: str) -> "Refusal":
+        return cls(Condition.SEARCH_SYNTAX, detail)
 
     @classmethod
     def query_too_complex(cls, detail: str) -> "Refusal":

@@ -57,6 +57,7 @@ PROBLEM_TYPES: dict[Condition, ProblemType] = {
     Condition.INVALID_PARAMETER: ProblemType(400, "Invalid parameter", True),
     Condition.SPARQL_SYNTAX: ProblemType(400, "SPARQL syntax error", True),
     Condition.RDF_SYNTAX: ProblemType(400, "RDF syntax error", True),
+    Condition.SEARCH_SYNTAX: ProblemType(400, "Search syntax error", True),
     Condition.QUERY_TOO_COMPLEX: ProblemType(400, "Query too complex", True),
     # The Protocol lets a service refuse operations by its own policy (SPARQL 1.1 Protocol §4).
     Condition.READ_ONLY: ProblemType(403, "Read-only service", True),

@@ -22,6 +22,8 @@ from gcm_kg.rdf import formats
 from gcm_kg.services import canned
 from gcm_kg.sparql import catalogue
 from gcm_kg.web import templating
+from gcm_kg.web.paging import int_arg, page_url, paging_links
+from gcm_kg.web.views import search as search_views
 from gcm_kg.web.context import get_public_urls, get_settings, get_store, request_accept
 from gcm_kg.sparql.model import QuerySyntaxError
 
@@ -90,15 +92,6 @@ def _listing_html(queries: dict[str, catalogue.CannedQuery]) -> str:
 
 
 # -- running -------------------------------------------------------------------------------------
-def _int_arg(name: str, default: int, minimum: int) -> int:
-    raw = request.args.getlist(name)
-    if not raw:
-        return default
-    if len(raw) > 1 or not raw[0].isdigit() or len(raw[0]) > 9 or int(raw[0]) < minimum:
-        raise Refusal.invalid_parameter(name, f"parameter {name!r}: expected one integer ≥ {minimum}")
-    return int(raw[0])
-
-
 def _chosen_type() -> str:
     forced = request.args.getlist("format")
     if forced:
@@ -112,17 +105,15 @@ def _chosen_type() -> str:
 
 
 def _page_url(name: str, limit: int, offset: int) -> str:
-    pairs = [(k, v) for k, v in request.args.items(multi=True) if k not in ("limit", "offset")]
-    pairs += [("limit", str(limit)), ("offset", str(offset))]
-    return _api_url(name) + "?" + urllib.parse.urlencode(pairs)
+    return page_url(_api_url(name), limit, offset)
 
 
 def run_query(name: str) -> Response:
     settings = get_settings()
     query = canned.get_query(name)
     chosen = _chosen_type()
-    limit = min(_int_arg("limit", settings.max_rows, 1), settings.max_rows)
-    offset = _int_arg("offset", 0, 0)
+    limit = min(int_arg("limit", settings.max_rows, 1), settings.max_rows)
+    offset = int_arg("offset", 0, 0)
     raw = {k: request.args.getlist(k) for k in request.args if k not in catalogue.RESERVED}
     bound = query.bind(raw)
     store = get_store()
@@ -146,13 +137,7 @@ def run_query(name: str) -> Response:
             response = Response(output.body, content_type=formats.content_type(output.media_type))
     except QuerySyntaxError as error:  # the shipped query's fault, not the client's: a broken canned query
         raise catalogue.QueryFileError(f"the canned query {name!r} does not parse: {error}") from error
-    links = [f'<{_page_url(name, limit, 0)}>; rel="first"']
-    if offset:
-        links.append(f'<{_page_url(name, limit, max(0, offset - limit))}>; rel="prev"')
-    if has_next:
-        links.append(f'<{_page_url(name, limit, offset + limit)}>; rel="next"')
-    links.append(f'<{get_public_urls().openapi}>; rel="service-desc"; type="application/openapi+json"')
-    response.headers["Link"] = ", ".join(links)
+    response.headers["Link"] = paging_links(_api_url(name), limit, offset, has_next)
     response.headers["X-Row-Limit"] = str(settings.max_rows)
     return response
 
@@ -281,6 +266,7 @@ def openapi_document(max_rows: int, server: str) -> dict:
                     "application/sparql-results+xml": {"schema": {"type": "string"}},
                     "text/html": {"schema": {"type": "string"}}}},
                 **{status: problem for status in ("400", "406", "500", "502", "503", "504")}}}}
+    paths.update(search_views.openapi_paths(max_rows, problem))
     value = {"type": ["string", "integer", "boolean", "null"]}
     return {
         "openapi": "3.1.0",
@@ -299,6 +285,7 @@ def openapi_document(max_rows: int, server: str) -> dict:
                            "rows": {"type": "array", "items": {"type": "object", "additionalProperties": value}},
                            "limit": {"type": "integer"}, "offset": {"type": "integer"},
                            "next": {"type": ["string", "null"], "format": "uri"}}},
+            **search_views.openapi_schemas(),
             "QueryList": {"type": "object", "properties": {"queries": {"type": "array", "items": {"type": "object"}}}},
             "Problem": {"type": "object", "properties": {
                 "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},

@@ -33,6 +33,7 @@ from prometheus_client.exposition import choose_encoder
 
 from gcm_kg.core.errors import Refusal
 from gcm_kg.web.context import request_accept
+from gcm_kg.web.views.search import search_index
 from gcm_kg.web.cors import CorsPolicy, apply_cors, is_preflight, preflight_headers
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -221,7 +222,10 @@ def ready() -> Response:
         counts = store.counts()
     except Exception as error:  # noqa: BLE001 — any failure means "not ready", with its reason
         raise Refusal.not_ready(f"store not ready: {error}") from error
-    body = {"status": "ready", "triples": counts.triples, "graphs": len(counts.graphs)}
+    # The store answers: the service is ready, even while the search index is still being built
+    # (only /api/search and /search wait for it, with their own 503); the body says how it stands.
+    body = {"status": "ready", "triples": counts.triples, "graphs": len(counts.graphs),
+            "search": search_index(current_app).status}
     return Response(json.dumps(body) + "\n", mimetype="application/json", headers=_NO_STORE)
 
 
