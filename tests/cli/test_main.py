@@ -86,3 +86,34 @@ def test_a_bad_query_memory_ends_serve_with_exit_status_2_and_says_why(capsys):
         build_parser().parse_args(["serve", "--query-memory", "lots"])
     assert stop.value.code == 2
     assert "--query-memory: 'lots' is not a size" in capsys.readouterr().err
+
+
+# -- --cache-max-age, --data-version ----------------------------------------------------------
+
+def test_serve_caches_for_60_seconds_by_default_and_takes_another_max_age():
+    assert _settings().cache_max_age == 60
+    assert _settings("--cache-max-age", "0").cache_max_age == 0
+    assert _settings("--cache-max-age", "3600").cache_max_age == 3600
+
+
+@pytest.mark.parametrize("value", ["-1", "1.5", "soon", ""])
+def test_a_bad_cache_max_age_ends_serve_with_exit_status_2_and_says_why(capsys, value):
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args(["serve", "--cache-max-age", value])
+    assert stop.value.code == 2
+    assert "--cache-max-age: expected a whole number of seconds" in capsys.readouterr().err
+
+
+def test_a_data_version_goes_with_an_endpoint_only(capsys):
+    assert _settings().data_version is None
+    assert _settings("--endpoint", "http://127.0.0.1:9/sparql", "--data-version", "v2").data_version == "v2"
+    assert main(["serve", "--data-version", "v2"]) == 2
+    assert "--data-version is for --endpoint" in capsys.readouterr().err
+
+
+def test_serve_help_explains_caching(capsys):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["serve", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--cache-max-age SECONDS how long a cache in front may reuse a GET answer" in out
+    assert "--data-version TEXT version of the --endpoint's data" in out

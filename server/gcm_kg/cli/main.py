@@ -201,6 +201,13 @@ def parse_size(text: str) -> int:
     return size
 
 
+def _seconds(text: str) -> int:
+    """A whole number of seconds, 0 or more (argparse type: a bad value is a clear usage error)."""
+    if not text.isdigit() or len(text) > 9:
+        raise argparse.ArgumentTypeError(f"expected a whole number of seconds, 0 or more, not {text!r}")
+    return int(text)
+
+
 def _add_serve(sub) -> None:
     p = sub.add_parser("serve", help="serve the SPARQL endpoint and linked data",
                        description="Serve /sparql (SPARQL 1.1 Protocol), linked data and the API under "
@@ -238,6 +245,13 @@ def _add_serve(sub) -> None:
     p.add_argument("--endpoint-timeout-param", metavar="NAME",
                    help="request parameter by which the endpoint takes a time limit in seconds "
                         "(Fuseki, QLever: timeout); default: none sent")
+    p.add_argument("--data-version", metavar="TEXT",
+                   help="version of the --endpoint's data (change it whenever they change): GET answers then "
+                        "carry an ETag and Cache-Control; without it, answers from --endpoint are not cacheable")
+    p.add_argument("--cache-max-age", type=_seconds, default=60, metavar="SECONDS",
+                   help="how long a cache in front may reuse a GET answer of /sparql and /api/queries "
+                        "(Cache-Control: max-age; 0: no-cache, revalidate every time with If-None-Match). "
+                        "Default 60")
     p.add_argument("extra_files", nargs="*", type=Path, metavar="EXTRA_FILES",
                    help="more RDF files to serve from memory, each in graph <.../graph/extra/NAME> "
                         "(for --store, give them to `gcm-kg build`; for --endpoint, to `gcm-kg load`)")
@@ -259,7 +273,8 @@ def serve_settings(args) -> Settings:
                             allow_service=tuple(args.allow_service), public_url=args.public_url,
                             proxy_headers=args.proxy_headers,
                             endpoint=args.endpoint, endpoint_auth=_auth(args),
-                            endpoint_timeout_param=args.endpoint_timeout_param)
+                            endpoint_timeout_param=args.endpoint_timeout_param,
+                            data_version=args.data_version, cache_max_age=args.cache_max_age)
     for warning in caught:
         print(f"gcm-kg serve: warning: {warning.message}", file=sys.stderr)
     return settings
@@ -275,6 +290,10 @@ def _run_serve(args) -> int:
     if args.extra_files and (args.store or args.endpoint):
         where = "`gcm-kg build --store DIR EXTRA_FILES`" if args.store else "`gcm-kg load --endpoint URL EXTRA_FILES`"
         print(f"gcm-kg serve: EXTRA_FILES are served from memory only; add them with {where}", file=sys.stderr)
+        return 2
+    if args.data_version is not None and not args.endpoint:
+        print("gcm-kg serve: --data-version is for --endpoint (the embedded store's own contents give "
+              "its validators)", file=sys.stderr)
         return 2
     return serve(settings, host=args.host, port=args.port, workers=args.workers)
 

@@ -29,6 +29,8 @@ class Settings:
     endpoint: str | None = None          # a SPARQL 1.1 query URL answering instead of the embedded store
     endpoint_auth: tuple[str, str] | None = None  # HTTP Basic credentials for ``endpoint``
     endpoint_timeout_param: str | None = None     # request parameter the engine takes a time limit by
+    data_version: str | None = None      # version of ``endpoint``'s data, declared by the operator (HTTP validators)
+    cache_max_age: int = 60              # seconds a cache may reuse a GET answer of /sparql, /api/queries; 0: revalidate
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self):

@@ -49,6 +49,10 @@ class GraphStore(Protocol):
     def counts(self) -> StoreCounts:
         """Triple counts, in total and per named graph."""
 
+    def fingerprint(self) -> str | None:
+        """A short string that changes whenever what the store holds may change, for HTTP validators
+        (:mod:`gcm_kg.store.fingerprint`); None when the store cannot tell (then nothing is cached)."""
+
 
 class StoreOpenError(RuntimeError):
     """A persistent store could not be opened; ``str()`` names the path."""

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from gcm_kg.rdf import rdfio
 from gcm_kg.store.base import StoreCounts, extra_graph_iri
 from gcm_kg.store.embedded import EmbeddedStore
+from gcm_kg.store.fingerprint import BUILD_RECORD, store_files
 from gcm_kg.store.shipped import shipped_quads
 
 
@@ -63,30 +64,7 @@ def build_store(directory: Path, extra_files: Sequence[Path] = ()) -> EmbeddedSt
     return built
 
 
-#: The file ``gcm-kg build`` writes into the store directory (RocksDB ignores it).
-BUILD_RECORD = "gcm-kg-store.json"
-
-
 _RECORD_FORMAT = 1
-
-
-def store_files(directory: Path) -> list[list]:
-    """``[name, size, mtime_ns]`` of the store's immutable RocksDB files, sorted by name.
-
-    Tables (``*.sst``), write-ahead logs (``*.log``), ``MANIFEST-*``, ``CURRENT`` and ``OPTIONS-*``:
-    RocksDB never rewrites one in place, and opening the store read-only changes none of them
-    (checked: sizes, mtimes and inodes are the same after a read-only open and a full read),
-    while any writer creates new ones. One ``stat`` per file, no data read.
-    """
-    files = []
-    with os.scandir(directory) as entries:
-        for entry in entries:
-            name = entry.name
-            if (name.endswith((".sst", ".log")) or name.startswith(("MANIFEST-", "OPTIONS-"))
-                    or name == "CURRENT") and entry.is_file(follow_symlinks=False):
-                stat = entry.stat(follow_symlinks=False)
-                files.append([name, stat.st_size, stat.st_mtime_ns])
-    return sorted(files)
 
 
 def write_build_record(directory: Path, counts: StoreCounts) -> None:

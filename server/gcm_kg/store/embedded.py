@@ -24,6 +24,7 @@ from gcm_kg.core.namespaces import BASE
 from gcm_kg.sparql.lexer import names_its_dataset
 from gcm_kg.sparql.model import Dataset, QueryExecutionError, QueryOutput, QuerySyntaxError
 from gcm_kg.sparql.results import serialize_result
+from gcm_kg.store import fingerprint as store_fingerprint
 from gcm_kg.store.base import StoreCounts, StoreOpenError, extra_graph_iri
 from gcm_kg.store.shipped import shipped_quads
 
@@ -50,11 +51,13 @@ def execute_on(store: "EmbeddedStore", query: str, *, accept: str | None, media_
 class EmbeddedStore:
     """A :class:`GraphStore` over an embedded pyoxigraph :class:`~pyoxigraph.Store`."""
 
-    def __init__(self, store: ox.Store, *, path: Path | None = None, max_rows: int | None = None):
+    def __init__(self, store: ox.Store, *, path: Path | None = None, max_rows: int | None = None,
+                 content_fingerprint: str | None = None):
         self.store = store
         self.path = path
         self.max_rows = max_rows  # row cap of SELECT results in execute() (None: no cap)
         self._counts: StoreCounts | None = None
+        self._fingerprint = content_fingerprint  # None: built by the caller, contents unknown
 
     # -- construction ---------------------------------------------------------------------------
     @classmethod
@@ -62,9 +65,10 @@ class EmbeddedStore:
         """A fresh in-memory store holding ontology, data and shapes (plus ``extra_files``)."""
         store = ox.Store()
         store.extend(shipped_quads())
-        for path in extra_files:
-            rdfio.load_into(store, Path(path), graph=extra_graph_iri(Path(path)))
-        return cls(store)
+        extras = [(Path(path), extra_graph_iri(Path(path))) for path in extra_files]
+        for path, graph in extras:
+            rdfio.load_into(store, path, graph=graph)
+        return cls(store, content_fingerprint=store_fingerprint.loaded_files(extras))
 
     @classmethod
     def open_read_only(cls, path: Path) -> "EmbeddedStore":
@@ -73,9 +77,10 @@ class EmbeddedStore:
         if not path.is_dir():
             raise StoreOpenError(path, "no such store directory (build it with `gcm-kg build --store DIR`)")
         try:
-            return cls(ox.Store.read_only(str(path)), path=path)
+            opened = ox.Store.read_only(str(path))
         except (OSError, RuntimeError, ValueError) as error:  # RocksDB reports corruption as RuntimeError
             raise StoreOpenError(path, str(error)) from None
+        return cls(opened, path=path, content_fingerprint=store_fingerprint.on_disk(path))
 
     # -- GraphStore -----------------------------------------------------------------------------
     def query(self, query: str, *, dataset: Dataset = Dataset(), base_iri: str | None = BASE,
@@ -154,6 +159,9 @@ class EmbeddedStore:
                 "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", use_default_graph_as_union=True)))["n"].value)
             self._counts = StoreCounts(total, graphs)
         return self._counts
+
+    def fingerprint(self) -> str | None:
+        return self._fingerprint
 
 
 def shipped_store() -> EmbeddedStore:

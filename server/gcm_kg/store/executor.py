@@ -95,6 +95,7 @@ from gcm_kg.sparql.model import (Dataset, QueryError, QueryExecutionError, Query
                                  QuerySyntaxError, QueryTimeout, NotAcceptable)
 from gcm_kg.store.embedded import EmbeddedStore, execute_on
 from gcm_kg.store.base import StoreCounts, StoreOpenError
+from gcm_kg.store import fingerprint as store_fingerprint
 from gcm_kg.store.build import recorded_counts
 
 _ERRORS = {cls.__name__: cls for cls in (QuerySyntaxError, QueryExecutionError, QueryTimeout)}
@@ -679,6 +680,7 @@ class ProcessExecutor:
         self.memory_budget = memory_budget
         self.stats = ExecutorStats()
         self._counts: StoreCounts | None = None
+        self._fingerprint: str | None = None
         self._owner = os.getpid()
         self._service: _QueryService | None = None
         self._start_lock = threading.Lock()
@@ -710,6 +712,7 @@ class ProcessExecutor:
                 raise StoreOpenError(Path(path), str(error)) from None
         executor = cls(path=path, **options)
         executor._counts = counts
+        executor._fingerprint = probe.fingerprint()
         del probe
         return executor
 
@@ -940,4 +943,12 @@ class ProcessExecutor:
                     raise QueryExecutionError(reply[1])
                 self._counts = StoreCounts(reply[1], reply[2])
         return self._counts
+
+    def fingerprint(self) -> str | None:
+        """The store's (:meth:`EmbeddedStore.fingerprint`); computed in this process, no query process call."""
+        if self.template is not None:
+            return self.template.fingerprint()
+        if self._fingerprint is None:
+            self._fingerprint = store_fingerprint.on_disk(self.path)
+        return self._fingerprint
 

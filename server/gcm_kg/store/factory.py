@@ -28,7 +28,8 @@ def open_store(settings: Settings, *, killable: bool = False,
         from gcm_kg.store.remote import RemoteStore
 
         return RemoteStore(settings.endpoint, timeout=settings.timeout, auth=settings.endpoint_auth,
-                           max_rows=settings.max_rows, timeout_param=settings.endpoint_timeout_param)
+                           max_rows=settings.max_rows, timeout_param=settings.endpoint_timeout_param,
+                           data_version=settings.data_version)
     if killable:
         from gcm_kg.store.executor import ProcessExecutor, default_memory_budget
 

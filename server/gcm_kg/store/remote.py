@@ -68,6 +68,7 @@ from gcm_kg.sparql import lexer
 from gcm_kg.sparql.catalogue import insert_values
 from gcm_kg.sparql.model import Dataset, NotAcceptable, QueryOutput, QuerySyntaxError, formats_for
 from gcm_kg.sparql.results import write_capped
+from gcm_kg.store import fingerprint as store_fingerprint
 from gcm_kg.store.base import StoreCounts, UpstreamError, UpstreamTimeout
 
 #: Seconds the triple counts are cached (the upstream may be reloaded while we serve).
@@ -231,12 +232,15 @@ class RemoteStore:
     (an HTTP deadline); ``auth`` a ``(user, password)`` pair for HTTP Basic authentication;
     ``max_rows`` the row cap of SELECT results in :meth:`execute`; ``timeout_param`` the name of
     the request parameter by which the engine takes a per-query time limit in seconds (``timeout``
-    for Fuseki and QLever), None to send none.
+    for Fuseki and QLever), None to send none; ``data_version`` the version of the endpoint's data
+    the operator declares (``--data-version``), the only fingerprint a remote store has.
     """
 
     def __init__(self, query_url: str, *, timeout: float | None = 30.0, auth: tuple[str, str] | None = None,
-                 max_rows: int | None = None, timeout_param: str | None = None, connect_timeout: float = 5.0):
+                 max_rows: int | None = None, timeout_param: str | None = None, connect_timeout: float = 5.0,
+                 data_version: str | None = None):
         self.query_url = query_url
+        self._fingerprint = store_fingerprint.declared(query_url, data_version)
         self.timeout, self.max_rows, self.timeout_param = timeout, max_rows, timeout_param
         self._headers = {"User-Agent": f"gcm-kg/{__version__}",
                          "Content-Type": "application/x-www-form-urlencoded", **basic_auth_header(auth)}
@@ -482,6 +486,10 @@ class RemoteStore:
         counts = StoreCounts(total, graphs)
         self._counts = (time.monotonic(), counts)
         return counts
+
+    def fingerprint(self) -> str | None:
+        """Only the declared data version: nothing here sees when the upstream's data change."""
+        return self._fingerprint
 
 
 class _ConnReader(_BodyReader):

@@ -53,4 +53,7 @@ def problem_response(problem: Problem, accept: str | None) -> Response:
         text, mimetype = f"{status} {body['title']}: {problem.detail}\n", "text/plain"
     response = Response(text, status=status, mimetype=mimetype)
     response.headers.update(problem.headers)
+    # RFC 9111 §5.2.2.5: no cache keeps an error — a 503 at the time or memory limit, a 502 from
+    # the upstream, a 400 — so the same request is answered anew once the condition is gone.
+    response.headers["Cache-Control"] = "no-store"
     return response

@@ -21,7 +21,7 @@ from gcm_kg.core.negotiation import negotiate, prefers_html
 from gcm_kg.rdf import formats
 from gcm_kg.services import canned
 from gcm_kg.sparql import catalogue
-from gcm_kg.web import templating
+from gcm_kg.web import caching, templating
 from gcm_kg.web.paging import int_arg, page_url, paging_links
 from gcm_kg.web.views import search as search_views
 from gcm_kg.web.context import get_public_urls, get_settings, get_store, request_accept
@@ -76,6 +76,11 @@ def describe_query(query: catalogue.CannedQuery) -> dict:
 
 
 def list_queries() -> Response:
+    validators = caching.validators_for(request.environ, get_settings(), get_store().fingerprint())
+    return caching.answer_conditionally(validators, _listing)
+
+
+def _listing() -> Response:
     queries = canned.load_queries()
     forced = request.args.get("format")
     if forced == "html" or (forced is None and prefers_html(request_accept(), [SIMPLE_JSON])):
@@ -116,7 +121,13 @@ def run_query(name: str) -> Response:
     offset = int_arg("offset", 0, 0)
     raw = {k: request.args.getlist(k) for k in request.args if k not in catalogue.RESERVED}
     bound = query.bind(raw)
-    store = get_store()
+    validators = caching.validators_for(request.environ, settings, get_store().fingerprint())
+    return caching.answer_conditionally(validators, lambda: _result_page(query, bound, chosen, limit, offset))
+
+
+def _result_page(query: catalogue.CannedQuery, bound: canned.Bound, chosen: str, limit: int, offset: int) -> Response:
+    """One page of the canned query's answer in the ``chosen`` format, with its paging links."""
+    name, settings, store = query.name, get_settings(), get_store()
     try:
         # One row more than the page tells whether there is a next page.
         probe = store.execute(bound.embedded_text(limit + 1, offset), media_type="application/sparql-results+json",

@@ -19,6 +19,7 @@ from gcm_kg.core.errors import Refusal
 from gcm_kg.core.negotiation import HTML_TYPES, add_vary, negotiate, prefers_html
 from gcm_kg.rdf import formats
 from gcm_kg.services import protocol
+from gcm_kg.web import caching
 from gcm_kg.web.context import get_public_urls, get_settings, get_store, request_accept
 from gcm_kg.web.cors import apply_cors
 from gcm_kg.web.errors import error_response
@@ -53,16 +54,24 @@ def wants_query_page(method: str, query_string: bytes, accept: str | None) -> bo
 
 
 def answer_query(method: str, query_string: bytes, content_type: str | None, body: bytes,
-                 accept: str | None, settings, store) -> Response | None:
+                 accept: str | None, settings, store, environ: dict | None = None) -> Response | None:
     """The whole query operation for one request; None when it asks for the Service Description.
 
     Needs no Flask request context, so both the Flask view and the WSGI fast path use it. Raises
     what the request ends in (a ``Refusal``, a query error …) for :mod:`gcm_kg.web.errors` to answer.
+    With the request's WSGI ``environ``, a GET answer gets HTTP validators, and a 304 when the
+    client already holds it (:mod:`gcm_kg.web.caching`).
     """
     operation = protocol.parse_request(method, query_string, content_type, body)
     if isinstance(operation, protocol.ServiceDescriptionRequest):
         return None
     protocol.check_query(operation.query, allow_service=settings.allow_service, base_iri=settings.base_uri)
+    validators = (caching.validators_for(environ, settings, store.fingerprint(), query_text=operation.query)
+                  if environ is not None else None)
+    return caching.answer_conditionally(validators, lambda: _run(operation, accept, settings, store))
+
+
+def _run(operation: protocol.QueryRequest, accept: str | None, settings, store) -> Response:
     output = store.execute(operation.query, accept=operation.accept_override or accept,
                            dataset=operation.dataset, base_iri=settings.base_uri, timeout=settings.timeout)
     response = Response(output.body, status=200, content_type=formats.content_type(output.media_type))
@@ -82,7 +91,7 @@ def sparql() -> Response:
         return query_page()
     body = _read_body(settings.max_body_bytes)
     response = answer_query(request.method, request.query_string, request.headers.get("Content-Type"), body,
-                            accept, settings, get_store())
+                            accept, settings, get_store(), request.environ)
     if response is None:
         return _service_description(request.args.get("format") or request.args.get("output"), accept)
     return response
@@ -130,7 +139,7 @@ class FastPath:
         accept = environ.get("HTTP_ACCEPT")
         try:
             response = answer_query(method, query_string, environ.get("CONTENT_TYPE") or None, body,
-                                    accept, settings, self.app.extensions["gcm_kg.store"])
+                                    accept, settings, self.app.extensions["gcm_kg.store"], environ)
         except Exception as error:  # noqa: BLE001 — one of ours is answered here; Flask answers (and logs) the rest
             response = error_response(error, accept)
         if response is None:
