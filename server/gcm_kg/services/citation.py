@@ -60,6 +60,11 @@ class CitationFormat:
     label: str
     write: Callable[[dict], str]
 
+    @property
+    def content_type(self) -> str:
+        """Written in UTF-8, and said so: BibTeX and RIS have no default charset to fall back on."""
+        return f"{self.media_type}; charset=utf-8"
+
 
 def to_csl_json(item: dict) -> str:
     """The item as a CSL-JSON document: an array of items, as the CSL data schema defines a file."""
