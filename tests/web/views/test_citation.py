@@ -83,3 +83,50 @@ def test_a_citation_of_what_cannot_be_cited_is_a_clear_404(client):
     assert response.status_code == 404
     assert "is not something that can be cited" in response.get_json()["detail"]
     assert client.get("/doc/work/no-such-work.ris").status_code == 404
+
+
+def _cite_box(page: str) -> str:
+    match = re.search(r'<section class="cite" id="cite">(.*?)</section>', page, re.S)
+    assert match, "no Cite box"
+    return match.group(1)
+
+
+def test_the_page_of_a_work_has_a_cite_box_with_apa_chicago_copy_buttons_and_files(client):
+    response = client.get("/doc/work/iacthr-oc-16-99.html")
+    assert response.status_code == 200
+    box = _cite_box(response.get_data(as_text=True))
+    title = ("El Derecho a la Información sobre la Asistencia Consular en el Marco de las Garantías del "
+             "Debido Proceso Legal")
+    url = "https://corteidh.or.cr/docs/opiniones/seriea_16_esp.pdf"
+    apa = re.search(r'<p id="cite-apa">(.*?)</p>', box, re.S).group(1)
+    assert html.unescape(apa) == f"Inter-American Court of Human Rights. (1999, October 1). {title} (OC-16/99). {url}"
+    chicago = html.unescape(re.search(r'<p id="cite-chicago">(.*?)</p>', box, re.S).group(1))
+    assert chicago.startswith("Inter-American Court of Human Rights. 1999. ") and url in chicago
+    assert re.findall(r'<button type="button" class="copy" data-copy="([^"]+)">Copy</button>', box) == \
+        ["cite-apa", "cite-chicago"]
+    links = re.findall(r'<a href="([^"]+)" type="([^"]+)">', box)
+    assert links == [("/doc/work/iacthr-oc-16-99.csl.json", CSL), ("/doc/work/iacthr-oc-16-99.bib", BIBTEX),
+                     ("/doc/work/iacthr-oc-16-99.ris", RIS)]
+    for href, media_type in links:
+        assert client.get(href).headers["Content-Type"].startswith(media_type)
+
+
+def test_the_copy_script_is_a_file_of_the_site_not_inline(client):
+    page = client.get("/doc/dataset/gcm-kg.html").get_data(as_text=True)
+    _cite_box(page)
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S)
+    assert scripts and all('src="' in attributes and not body.strip() for attributes, body in scripts)
+    script = client.get("/static/cite.js")
+    assert script.status_code == 200 and "javascript" in script.headers["Content-Type"]
+    assert "data-copy" in script.get_data(as_text=True)
+
+
+def test_the_cite_box_speaks_spanish_on_a_spanish_page(client):
+    page = client.get("/doc/question/lac-2021-rt3-1.html", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    box = _cite_box(page)
+    assert "<h2>Citar</h2>" in box and ">Copiar</button>" in box and "Background Paper" in box
+
+
+def test_a_page_of_what_cannot_be_cited_has_no_cite_box(client):
+    page = client.get("/doc/objective/9.html").get_data(as_text=True)
+    assert 'class="cite"' not in page and "cite.js" not in page
