@@ -201,11 +201,24 @@ def test_a_question_is_the_paper_plus_its_text_and_section(store):
     assert item["URL"] == ID + "question/lac-2021-rt3-1"
 
 
+def fixture_store(name: str) -> EmbeddedStore:
+    graph = ox.Store()
+    graph.load(path=str(FIXTURES / "citation" / name), format=ox.RdfFormat.TURTLE)
+    return EmbeddedStore(graph)
+
+
 @pytest.fixture(scope="module")
 def special_store() -> EmbeddedStore:
-    graph = ox.Store()
-    graph.load(path=str(FIXTURES / "citation" / "work-with-latex-special-characters.ttl"), format=ox.RdfFormat.TURTLE)
-    return EmbeddedStore(graph)
+    return fixture_store("work-with-latex-special-characters.ttl")
+
+
+def test_a_passage_or_question_without_text_is_not_cited():
+    store = fixture_store("passage-and-question-without-text.ttl")
+    assert citation.record(store, "https://example.org/id/passage/empty", "https://example.org/") is None
+    assert citation.record(store, "https://example.org/id/question/empty", "https://example.org/") is None
+    paper = citation.record(store, "https://example.org/id/document/paper", "https://example.org/")
+    assert paper == {"id": "document/paper", "type": "report", "title": "A paper",
+                     "URL": "https://example.org/id/document/paper"}
 
 
 def test_bibtex_escapes_what_bibtex_gives_a_meaning_to(special_store):

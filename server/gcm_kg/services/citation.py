@@ -198,8 +198,9 @@ def citable_kind(store, iri: str) -> str | None:
         return None
     rows = store.query(_PROLOGUE + f"""SELECT ?kind WHERE {{
         {{ {it} a void:Dataset . BIND(1 AS ?rank) BIND("dataset" AS ?kind) }}
-        UNION {{ {it} a oa:SpecificResource ; oa:hasSource [] . BIND(2 AS ?rank) BIND("passage" AS ?kind) }}
-        UNION {{ {it} a schema:Question ; schema:isPartOf+ ?doc . {_WHOLE_DOCUMENT}
+        UNION {{ {it} a oa:SpecificResource ; oa:hasSource [] ; oa:hasSelector/oa:exact [] .
+                 BIND(2 AS ?rank) BIND("passage" AS ?kind) }}
+        UNION {{ {it} a schema:Question ; schema:text [] ; schema:isPartOf+ ?doc . {_WHOLE_DOCUMENT}
                  BIND(3 AS ?rank) BIND("question" AS ?kind) }}
         UNION {{ BIND({it} AS ?doc) {_WHOLE_DOCUMENT} BIND(4 AS ?rank) BIND("document" AS ?kind) }}
         UNION {{ [] cito:cites {it} . BIND(5 AS ?rank) BIND("work" AS ?kind) }}
@@ -207,11 +208,13 @@ def citable_kind(store, iri: str) -> str | None:
     return next((row["kind"].value for row in rows), None)
 
 
-def _english_first(values: list[ox.Literal]) -> str | None:
-    """The English value if there is one, else the first in a stable order (the graph has no order)."""
-    if not values:
+def _english_first(values: list) -> str | None:
+    """The English literal if there is one, else the first literal in a stable order (the graph
+    has no order); None without literals."""
+    literals = [v for v in values if isinstance(v, ox.Literal)]
+    if not literals:
         return None
-    ranked = sorted(values, key=lambda v: (v.language != "en", v.language or "", v.value))
+    ranked = sorted(literals, key=lambda v: (v.language != "en", v.language or "", v.value))
     return ranked[0].value
 
 
@@ -262,7 +265,7 @@ def _document_fields(store, iri: str) -> dict:
     """Title, event and language of a document (what a work, question or passage in it carries too)."""
     said = _statements(store, iri)
     fields = {"title": _english_first(said.get(SCHEMA + "name", [])) or iri}
-    _put(fields, "event-title", _english_first([v for v in said.get(SCHEMA + "about", []) if isinstance(v, ox.Literal)]))
+    _put(fields, "event-title", _english_first(said.get(SCHEMA + "about", [])))
     _put(fields, "language", _single(said.get(SCHEMA + "inLanguage", [])))
     return fields
 
