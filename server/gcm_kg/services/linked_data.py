@@ -62,6 +62,9 @@ _NEGOTIABLE: dict[str, str] = {
     **{alias: ext for ext, doc in DOC_FORMATS.items() for alias in doc.aliases},
 }
 
+#: The media types a document can be negotiated in, in server preference order.
+NEGOTIABLE_MEDIA_TYPES: tuple[str, ...] = tuple(_NEGOTIABLE)
+
 #: Names accepted by the ``format=`` query parameter (plus every media type of :data:`_NEGOTIABLE`).
 _FORMAT_NAMES: dict[str, str] = {name: ext for ext, doc in DOC_FORMATS.items() for name in doc.names}
 

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from gcm_kg.services import citation
 from gcm_kg.services.linked_data import DOC_FORMATS, LABEL_PROPERTIES, RDF_EXTENSIONS, path_for_iri
 from gcm_kg.core.namespaces import DCT, OA, PREFIXES, PROV, RDF, RDF_TYPE, RDFS, SCHEMA, SKOS, XSD
 from gcm_kg.web import templating
@@ -34,6 +35,7 @@ _TEXT = {
         "home": "Home", "query": "SPARQL", "ontology": "Ontology", "shapes": "Shapes",
         "downloads": "Downloads", "validate": "Validate", "not_found": "Not found",
         "identifier": "Identifier", "section": "section", "no_entities": "Nothing of this kind yet.",
+        "cite": "Cite", "copy_button": "Copy", "cite_as_file": "Citation as",
     },
     "es": {
         "properties": "Propiedades", "referenced_by": "Referido desde", "provenance": "Procedencia",
@@ -42,6 +44,7 @@ _TEXT = {
         "home": "Inicio", "query": "SPARQL", "ontology": "Ontología", "shapes": "Formas",
         "downloads": "Descargas", "validate": "Validar", "not_found": "No encontrado",
         "identifier": "Identificador", "section": "sección", "no_entities": "Aún no hay nada de este tipo.",
+        "cite": "Citar", "copy_button": "Copiar", "cite_as_file": "Cita en",
     },
 }
 
@@ -487,7 +490,33 @@ def doc_alternates(url_for_extension, with_html: bool = False) -> list[tuple[str
 def entity_html(store, base_uri: str, iri: str, lang: str, url_for_extension, canonical: str) -> str:
     page = PageBuilder(store, base_uri, lang).entity(iri)
     chrome = Chrome(lang, page.title, canonical, doc_alternates(url_for_extension), sparql_describe_href(iri))
-    return render("ld/entity.html", chrome, page=page)
+    return render("ld/entity.html", chrome, page=page, cite=cite_box(store, base_uri, iri, url_for_extension))
+
+
+@dataclass
+class Reference:
+    style: str   # key of citation.STYLES, used in element ids
+    label: str
+    text: str
+
+
+@dataclass
+class CiteBox:
+    """The "Cite" box of a page about something that can be cited."""
+
+    references: list[Reference]
+    files: list[tuple[str, str, str]]  # (label, href, media type) of the citation documents
+
+
+def cite_box(store, base_uri: str, iri: str, url_for_extension) -> CiteBox | None:
+    """APA and Chicago references of ``iri`` and links to its citation documents; None when it
+    cannot be cited (see :mod:`gcm_kg.services.citation`)."""
+    item = citation.record(store, iri, base_uri)
+    if item is None:
+        return None
+    references = [Reference(key, label, citation.formatted(item, key)) for key, (label, _) in citation.STYLES.items()]
+    files = [(fmt.label, url_for_extension(ext), fmt.media_type) for ext, fmt in citation.FORMATS.items()]
+    return CiteBox(references, files)
 
 
 # -- list and landing pages --------------------------------------------------------------------------

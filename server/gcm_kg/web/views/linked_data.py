@@ -8,6 +8,7 @@ URL layout (``{base}`` is ``Settings.base_uri``, by default ``https://w3id.org/g
 ========================================  =======================================================
 ``/id/{kind}/{key}``                      the thing ``{base}id/{kind}/{key}``: 303 to a document
 ``/doc/{kind}/{key}[.ttl|.jsonld|…]``     its description (negotiated without an extension)
+``/doc/{kind}/{key}{.csl.json,.bib,.ris}`` its citation, for what can be cited (also negotiated)
 ``/list/{kind}``                          HTML list of the things of a kind
 ``/ontology[/0.1.0]``                     the ontology: 303 to ``/ontology.{ext}``
 ``/shapes[/{name}]``                      the SHACL shapes: 303 to ``/shapes.{ext}``
@@ -28,6 +29,7 @@ from flask import Blueprint, Response, redirect, request
 
 from gcm_kg.core.errors import Refusal
 from gcm_kg.core.negotiation import add_vary
+from gcm_kg.services import citation
 from gcm_kg.services import dataset_description as dd
 from gcm_kg.rdf import export
 from gcm_kg.web import pages as html_pages
@@ -81,15 +83,44 @@ def _document(body: bytes | str, ext: str, *, negotiated: bool, url_for_ext, htm
     (``Vary: Accept`` comes with reading Accept, see :func:`gcm_kg.web.context.request_accept`.)
     """
     fmt = ld.DOC_FORMATS[ext]
-    data = body.encode("utf-8") if isinstance(body, str) else body
-    response = Response(data, status=200, content_type=content_type(fmt.media_type))
+    response = _cacheable(body, content_type(fmt.media_type), url_for_ext(ext) if negotiated else None)
     if html:
         add_vary(response.headers, "Accept-Language")
-    if negotiated:
-        response.headers["Content-Location"] = url_for_ext(ext)
     response.headers["Link"] = ld.alternate_links(url_for_ext, ext)
+    return response.make_conditional(request)
+
+
+def _cacheable(body: bytes | str, content_type_header: str, content_location: str | None) -> Response:
+    """A 200 response that caches for five minutes, with a strong ETag of its bytes and, when
+    Accept chose it, the ``Content-Location`` of the document it is (RFC 9110 §8.7)."""
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    response = Response(data, status=200, content_type=content_type_header)
+    if content_location:
+        response.headers["Content-Location"] = content_location
     response.headers["Cache-Control"] = "public, max-age=300"
     response.set_etag(hashlib.sha256(data).hexdigest()[:32])
+    return response
+
+
+def _requested_citation_format() -> str | None:
+    """The citation format Accept prefers to every document format, if any (see
+    :func:`gcm_kg.services.citation.requested_format`)."""
+    return citation.requested_format(request_accept(), ld.NEGOTIABLE_MEDIA_TYPES)
+
+
+def _citation_document(stem: str, iri: str, ext: str, *, negotiated: bool) -> Response:
+    """The citation of ``iri`` in format ``ext``; 404 with a message for a thing that is no work."""
+    settings, store, urls = get_settings(), get_store(), get_public_urls()
+    item = _cached(("citation", iri), lambda: citation.record(store, iri, settings.base_uri))
+    if item is None:
+        raise Refusal.not_found(f"<{iri}> is not something that can be cited (a work, the dataset, the "
+                                "background paper, a guiding question or a quoted passage)", instance=request.path)
+    fmt = citation.FORMATS[ext]
+    response = _cacheable(fmt.write(item), fmt.content_type,
+                          urls.path(ld.doc_path(stem, ext)) if negotiated else None)
+    response.headers["Link"] = ", ".join(
+        f'<{urls.path(ld.doc_path(stem, other))}>; rel="alternate"; type="{other_fmt.media_type}"'
+        for other, other_fmt in citation.FORMATS.items() if other != ext)
     return response.make_conditional(request)
 
 
@@ -132,6 +163,9 @@ def thing(key: str):
     iri = ld.thing_iri(settings.base_uri, key)
     if not ld.exists(store, iri):
         return _not_found(iri)
+    cite_ext = _requested_citation_format()
+    if cite_ext and citation.citable_kind(store, iri):
+        return _see_other(ld.doc_path(key, cite_ext))
     ext, _ = _pick_extension(None)
     return _see_other(ld.doc_path(key, ext))
 
@@ -139,6 +173,9 @@ def thing(key: str):
 @bp.get("/doc/<path:key>")
 def document(key: str):
     settings, store, urls = get_settings(), get_store(), get_public_urls()
+    cite_stem, cite_ext = citation.split_extension(key)
+    if cite_ext and ld.exists(store, ld.thing_iri(settings.base_uri, cite_stem)):
+        return _citation_document(cite_stem, ld.thing_iri(settings.base_uri, cite_stem), cite_ext, negotiated=False)
     stem, ext = ld.split_extension(key)
     iri = ld.thing_iri(settings.base_uri, stem)
     if not ld.exists(store, iri):
@@ -146,6 +183,10 @@ def document(key: str):
             return _not_found(iri)
         stem, ext = key, None  # a key that happens to end like an extension
         iri = ld.thing_iri(settings.base_uri, key)
+    if ext is None and not request.args.get("format"):
+        cite_ext = _requested_citation_format()
+        if cite_ext and citation.citable_kind(store, iri):
+            return _citation_document(stem, iri, cite_ext, negotiated=True)
     ext, negotiated = _pick_extension(ext)
 
     def url_for_ext(e: str) -> str:
