@@ -15,6 +15,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import SH
 
 from gcm_kg.cli.main import build_parser
+from gcm_kg.rdf import resources
 from gcm_kg.services import validation_gate as gate
 from gcm_kg.services.validation import FORMATTERS, GateOptions, run_validate
 from gcm_kg.services.validation_reports import Result, ValidationResult, result_key
@@ -66,7 +67,11 @@ def test_fail_on_warning_from_the_command_line():
     assert proc.returncode == 1, proc.stderr
     warnings = [line for line in proc.stdout.splitlines() if line.startswith("::")]
     assert len(warnings) == 7
-    assert all(line.startswith("::warning file=data/review-lac-2021/works.ttl,line=") for line in warnings)
+    # The shipped file the package read: data/… in a checkout, the packaged copy in an installed
+    # wheel (shown relative to the working directory when inside it, as every location is).
+    works = resources.resource_dir("data") / "review-lac-2021" / "works.ttl"
+    shown = works.relative_to(REPO).as_posix() if works.is_relative_to(REPO) else str(works)
+    assert all(line.startswith(f"::warning file={shown},line=") for line in warnings), (shown, warnings[0])
 
 
 def test_fail_on_info_fails_on_any_result():
