@@ -7,15 +7,15 @@ import csv
 import io
 import json
 import sys
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from typing import Iterable, TextIO
 import pyoxigraph as ox
-from gcm_kg import __version__
 from gcm_kg.core.namespaces import PREFIXES, XSD
 
+from gcm_kg.core.settings import Settings
+from gcm_kg.sparql.model import QueryError
+from gcm_kg.store.factory import open_store
 from gcm_kg.sparql.catalogue import (Bound, CannedQueryError, ParameterError, LOCAL_NAME, get_query, load_queries)
 
 # -- results -------------------------------------------------------------------------------------
@@ -141,17 +141,6 @@ def _parse_cli_params(params: Iterable[str]) -> dict[str, list[str]]:
     return raw
 
 
-def _remote_table(endpoint: str, text: str) -> Table:
-    request = urllib.request.Request(
-        endpoint, data=urllib.parse.urlencode({"query": text}).encode(),
-        headers={"Accept": "application/sparql-results+json",
-                 "Content-Type": "application/x-www-form-urlencoded",
-                 "User-Agent": f"gcm-kg/{__version__}"}, method="POST")
-    with urllib.request.urlopen(request, timeout=120) as response:
-        results = ox.parse_query_results(response.read(), format=ox.QueryResultsFormat.JSON)
-    return solutions_table(results)
-
-
 def run_cli_query(name: str | None, params: list[str], fmt: str, endpoint: str | None, out: TextIO) -> int:
     """``gcm-kg query``: list the canned queries, or run one and print a table, CSV or JSON."""
     try:
@@ -164,16 +153,14 @@ def run_cli_query(name: str | None, params: list[str], fmt: str, endpoint: str |
                     out.write(f"    --param {p.name}=<{p.type}>{default}\n")
             return 0
         bound = get_query(name).bind(_parse_cli_params(params))
-        if endpoint:
-            table = _remote_table(endpoint, bound.standalone_text())
-        else:
-            from gcm_kg.store.embedded import EmbeddedStore
-
-            table = run_table(EmbeddedStore.in_memory(), bound)
+        # The one store factory: --endpoint is a RemoteStore (the project's one HTTP client for
+        # SPARQL endpoints), else the shipped graph in memory; no row cap for the command line.
+        store = open_store(Settings(endpoint=endpoint, timeout=120.0, max_rows=None))
+        table = run_table(store, bound)
     except CannedQueryError as error:
         print(f"gcm-kg query: {error}", file=sys.stderr)
         return 2
-    except (urllib.error.URLError, OSError, SyntaxError, ValueError) as error:
+    except (QueryError, OSError, SyntaxError, ValueError) as error:
         print(f"gcm-kg query: {endpoint}: {error}", file=sys.stderr)
         return 2
     if fmt == "csv":
