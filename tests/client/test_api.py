@@ -1,5 +1,5 @@
 """gcm_kg.client.api: query() at gcm-kg and at ``oxigraph serve``, canned() and search() through
-every page, clear errors, and a lean import."""
+every page, clear errors, the /api/queries snippet run as given, and a lean import."""
 
 from __future__ import annotations
 
@@ -147,6 +147,16 @@ def test_hostile_search_text_is_a_clear_error(gcm_server):
     with pytest.raises(EndpointError) as caught:
         search("*", endpoint=gcm_server.url)
     assert caught.value.status == 400 and caught.value.detail
+
+
+def test_the_api_listing_client_snippet_runs_as_given(gcm_server):
+    listing = requests.get(gcm_server.base + "/api/queries", headers={"Accept": "application/json"}, timeout=30).json()
+    entry = next(e for e in listing["queries"] if e["name"] == "theme-resources")
+    snippet = entry["snippets"]["client"]
+    namespace: dict = {"print": lambda *args: None}
+    exec(compile(snippet, "<snippet>", "exec"), namespace)
+    expected = canned("theme-resources", endpoint=gcm_server.url)
+    pd.testing.assert_frame_equal(namespace["rows"], expected)
 
 
 def test_importing_the_client_loads_nothing_of_the_server():
