@@ -143,6 +143,12 @@ def test_search_gives_ranked_hits_through_every_page(gcm_server):
     assert questions["snippet"].str.contains("<mark>").all()
 
 
+def test_no_hits_keeps_the_column_types(gcm_server):
+    none = search("zzzzqqqq", endpoint=gcm_server.url)
+    assert none.empty and none.attrs["total"] == 0
+    assert none["score"].dtype == "float64" and isinstance(none["label"].dtype, pd.StringDtype)
+
+
 def test_hostile_search_text_is_a_clear_error(gcm_server):
     with pytest.raises(EndpointError) as caught:
         search("*", endpoint=gcm_server.url)

@@ -10,7 +10,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from gcm_kg.client.results import LangString, dataframe
+from gcm_kg.client.results import IRI, LangString, dataframe
 from gcm_kg.client.transport import Answer, EndpointError, fetch, pages
 
 #: The environment variable naming the default endpoint, and the default when it is unset
@@ -136,11 +136,10 @@ def search(text: str, endpoint: str | None = None, *, kind: str | Iterable[str] 
         if limit is not None and len(hits) >= limit:
             break
     hits = hits[:limit] if limit is not None else hits
-    # The hits as SPARQL JSON terms, so they are typed by the same rules as query results.
-    frame = dataframe(SEARCH_COLUMNS, [{
-        "iri": {"type": "uri", "value": hit["iri"]},
-        **{key: {"type": "literal", "value": str(hit[key])} for key in ("label", "kind", "snippet")},
-        "score": {"type": "literal", "value": repr(float(hit["score"])),
-                  "datatype": "http://www.w3.org/2001/XMLSchema#double"}} for hit in hits])
+    frame = pd.DataFrame({
+        "iri": pd.Series([IRI(hit["iri"]) for hit in hits], dtype=object),
+        **{key: pd.Series([hit[key] for hit in hits], dtype=pd.StringDtype()) for key in ("label", "kind", "snippet")},
+        "score": pd.Series([float(hit["score"]) for hit in hits], dtype="float64"),
+    }, columns=SEARCH_COLUMNS)
     frame.attrs["total"] = total
     return frame
