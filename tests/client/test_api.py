@@ -3,8 +3,10 @@ every page, clear errors, the /api/queries snippet run as given, and a lean impo
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -171,3 +173,15 @@ def test_importing_the_client_loads_nothing_of_the_server():
             "or (m.startswith('gcm_kg.') and not m.startswith('gcm_kg.client'))))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert loaded.stdout.strip() == "[]"
+
+
+def test_the_readme_example_runs_as_written(gcm_server, oxigraph_upstream, monkeypatch):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Python client — `gcm_kg.client`.*?```python\n(.*?)```", readme, re.DOTALL).group(1)
+    monkeypatch.setenv("GCM_KG_ENDPOINT", gcm_server.url)  # the examples without endpoint= use it
+    namespace: dict = {}
+    exec(compile(block.replace("http://127.0.0.1:7878/query", oxigraph_upstream.query_url), "README", "exec"), namespace)
+    assert len(namespace["matrix"]) > MAX_ROWS and str(namespace["matrix"]["questions"].dtype) == "Int64"
+    assert len(namespace["works"]) and set(namespace["works"]["kind"]) == {ID + "work-kind/video"}
+    assert len(namespace["hits"]) and set(namespace["hits"]["kind"]) == {"question"}
+    assert len(namespace["rows"]) and str(namespace["rows"]["position"].dtype) == "Int64"
