@@ -55,10 +55,17 @@ class Answer:
                                 url=self.url) from error
 
 
+def _phrase(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:  # a status code the standard library does not name
+        return "Error"
+
+
 def _error_from(error: urllib.error.HTTPError, url: str) -> EndpointError:
     body = error.read() or b""
     content_type = (error.headers.get_content_type() if error.headers else "") or ""
-    phrase = http.HTTPStatus(error.code).phrase if error.code in http.HTTPStatus._value2member_map_ else "Error"
+    phrase = _phrase(error.code)
     if content_type in PROBLEM_TYPES:
         try:
             problem = json.loads(body.decode("utf-8"))
