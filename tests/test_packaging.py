@@ -52,3 +52,16 @@ def test_installed_wheel_finds_its_resources_outside_the_checkout(wheel, tmp_pat
     assert data_dir.startswith(str(target)), "the installed package read the checkout, not its own copy"
     from gcm_kg.store.shipped import shipped_quads
     assert int(count) == len(shipped_quads())
+
+
+def test_wheel_carries_the_client_with_pandas_only_in_its_extra(wheel):
+    archive = zipfile.ZipFile(wheel)
+    names = set(archive.namelist())
+    assert {"gcm_kg/client/__init__.py", "gcm_kg/client/api.py", "gcm_kg/client/results.py",
+            "gcm_kg/client/transport.py"} <= names
+    (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+    requires = [line.split(":", 1)[1].strip() for line in archive.read(metadata).decode().splitlines()
+                if line.startswith("Requires-Dist:")]
+    pandas = [r for r in requires if r.startswith("pandas")]
+    assert pandas and all("extra ==" in r for r in pandas), requires  # never in the server's install
+    assert any(r.startswith("pandas") and "'client'" in r.replace('"', "'") for r in requires), requires

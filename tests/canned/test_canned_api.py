@@ -38,10 +38,12 @@ def test_listing_json(api_base):
         "default": f"{ID}theme/consular-protection", "example": f"{ID}theme/return-and-reintegration",
         "base": f"{ID}theme/"}]
     assert entry["url"] == api_base + "/api/queries/theme-questions"
-    assert set(entry["snippets"]) == {"curl", "python", "r"}
+    assert set(entry["snippets"]) == {"curl", "python", "r", "client"}
     assert "SPARQLWrapper" in entry["snippets"]["python"] and api_base + "/sparql" in entry["snippets"]["python"]
     assert entry["snippets"]["curl"].startswith("curl ") and "/api/queries/theme-questions" in entry["snippets"]["curl"]
     assert "read.csv(" in entry["snippets"]["r"] and "format=csv" in entry["snippets"]["r"]
+    assert entry["snippets"]["client"].startswith("from gcm_kg.client import canned")
+    assert f"canned('theme-questions', endpoint={api_base + '/sparql'!r}, theme=" in entry["snippets"]["client"]
 
 
 def test_listing_permalink_opens_the_query_ui_with_a_runnable_query(api_base, canned_store):

@@ -12,13 +12,12 @@ import functools
 import pytest
 
 from gcm_kg.web.app import create_app
-from gcm_kg.services.load import load
 from gcm_kg.store.remote import RemoteStore
 from gcm_kg.core.settings import Settings
 from gcm_kg.store.embedded import EmbeddedStore
 
 from ..support.live_server import LiveServer
-from ..support.oxigraph_server import OxigraphServer
+from ..support.oxigraph_server import shipped_graph_server
 
 #: A gcm-kg app for the parity tests: many requests, kept alive.
 AppServer = functools.partial(LiveServer, quiet=True, keep_alive=True)
@@ -28,13 +27,8 @@ AppServer = functools.partial(LiveServer, quiet=True, keep_alive=True)
 
 @pytest.fixture(scope="session")
 def gcm_upstream():
-    server = OxigraphServer().start()
-    try:
-        results = load(server.query_url, server.store_url, progress_stream=None)
-        assert all(r.ok for r in results), results
+    with shipped_graph_server() as server:
         yield server
-    finally:
-        server.cleanup()
 
 
 @pytest.fixture(scope="session")

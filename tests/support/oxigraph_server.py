@@ -14,10 +14,14 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 import pytest
+
+from gcm_kg.services.load import load
 
 UPSTREAM_TIMEOUT_S = 5  # the upstream engine's own limit (ours, for the protocol tests, is 1 s)
 
@@ -90,3 +94,16 @@ class OxigraphServer:
                                          headers={"Content-Type": "application/n-triples"})
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.status in (200, 201, 204)
+
+
+@contextmanager
+def shipped_graph_server() -> Iterator[OxigraphServer]:
+    """``oxigraph serve`` holding the shipped graph, loaded by ``gcm_kg.services.load.load`` (what
+    ``gcm-kg load`` runs) through the Graph Store Protocol; removed afterwards."""
+    server = OxigraphServer().start()
+    try:
+        results = load(server.query_url, server.store_url, progress_stream=None)
+        assert all(r.ok for r in results), results
+        yield server
+    finally:
+        server.cleanup()

@@ -82,8 +82,10 @@ def site_links(client, **request) -> dict:
         snippets = entry["snippets"]
         found["absolute"] += [("curl", re.search(r"curl .*'(http[^']+)'", snippets["curl"]).group(1)),
                               ("python", re.search(r"SPARQLWrapper\('([^']+)'\)", snippets["python"]).group(1)),
-                              ("r", re.search(r'read\.csv\("([^"]+)"', snippets["r"]).group(1))]
+                              ("r", re.search(r'read\.csv\("([^"]+)"', snippets["r"]).group(1)),
+                              ("client", re.search(r"endpoint='([^']+)'", snippets["client"]).group(1))]
     found["snippet:python"] = listing["queries"][0]["snippets"]["python"]
+    found["snippet:client"] = listing["queries"][0]["snippets"]["client"]
 
     found["openapi:servers"] = get("/openapi.json").json["servers"]
 
@@ -127,6 +129,7 @@ def assert_all_under(root: str, found: dict) -> None:
     assert len(found["void:dataDump"]) == DUMP_COUNT
     assert all(url.startswith(root + "download/gcm-kg.") for url in found["void:dataDump"]), found["void:dataDump"]
     assert f"SPARQLWrapper({endpoint!r})" in found["snippet:python"]
+    assert f"endpoint={endpoint!r}" in found["snippet:client"]
     assert found["openapi:servers"] == [{"url": root.rstrip("/")}]
     assert root in found["sitemap"] and root + "ontology.html" in found["sitemap"]
     assert found["config"]["publicEndpoint"] == endpoint

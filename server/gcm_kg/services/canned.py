@@ -110,7 +110,8 @@ def result_json(name: str, table: Table, limit: int | None, offset: int) -> dict
 
 # -- copy-paste snippets -------------------------------------------------------------------------
 def snippets(bound: Bound, api_url: str, sparql_url: str) -> dict[str, str]:
-    """curl, Python (SPARQLWrapper) and R snippets running ``bound`` against a deployment."""
+    """curl, Python (SPARQLWrapper), R and gcm-kg's Python client snippets running ``bound`` against a
+    deployment."""
     query_string = urllib.parse.urlencode(bound.query_string())
     url = api_url + (f"?{query_string}" if query_string else "")
     csv_url = api_url + "?" + urllib.parse.urlencode(bound.query_string() + [("format", "csv")])
@@ -123,7 +124,20 @@ def snippets(bound: Bound, api_url: str, sparql_url: str) -> dict[str, str]:
         "for row in sparql.queryAndConvert()[\"results\"][\"bindings\"]:\n"
         "    print({k: v[\"value\"] for k, v in row.items()})\n")
     r = f"rows <- read.csv({json.dumps(csv_url)}, encoding = \"UTF-8\")\nprint(rows)\n"
-    return {"curl": f"curl -H 'Accept: text/csv' {_shell_quote(url)}", "python": python, "r": r}
+    return {"curl": f"curl -H 'Accept: text/csv' {_shell_quote(url)}", "python": python, "r": r,
+            "client": _client_snippet(bound, sparql_url)}
+
+
+def _client_snippet(bound: Bound, sparql_url: str) -> str:
+    """The same with gcm-kg's own Python client: every page, as a typed pandas DataFrame."""
+    values: dict[str, list[str]] = {}
+    for name, value in bound.query_string():
+        values.setdefault(name, []).append(value)
+    # a multi-value parameter is a list, as canned() takes it
+    arguments = "".join(f", {name}={(vs[0] if len(vs) == 1 else vs)!r}" for name, vs in values.items())
+    return ("from gcm_kg.client import canned  # pip install 'gcm-kg[client]'\n\n"
+            f"rows = canned({bound.query.name!r}, endpoint={sparql_url!r}{arguments})\n"
+            "print(rows)\n")
 
 
 def _shell_quote(text: str) -> str:
