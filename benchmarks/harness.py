@@ -1,7 +1,8 @@
 """The pieces the benchmark, the load test and the CI smoke test share.
 
-Datasets (generated once and cached), the three servers (started on free 127.0.0.1 ports and
-always stopped), process-tree CPU and memory from ``/proc``, the benchmark queries, the
+Datasets (generated once and cached), the servers — ours in memory and on disk, ``oxigraph serve``
+on the same two kinds of storage, rdflib-endpoint — (started on free 127.0.0.1 ports and always
+stopped), process-tree CPU and memory from ``/proc``, the benchmark queries, the
 correctness check (result sets compared as multisets of bindings) and two HTTP drivers: ``wrk``
 with a Lua script when it is installed, else a bounded Python client (threads + keep-alive).
 """
@@ -13,6 +14,7 @@ import hashlib
 import http.client
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -205,6 +207,12 @@ def web_workers(master: int) -> list[int]:
     return workers
 
 
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of one process, its own (not its children's); None once it is gone."""
+    fields = _stat(pid)
+    return (int(fields[13]) + int(fields[14])) / CLK_TCK if fields else None
+
+
 def tree_cpu_seconds(root: int) -> float:
     """User + system CPU of the tree, including children that exited and were waited for."""
     total = 0
@@ -275,6 +283,8 @@ class Server:
         self.process: subprocess.Popen | None = None
         self.started_at = 0.0
         self.ready_after: float | None = None
+        #: Run once the server answers, before it is measured (e.g. loading its data over HTTP).
+        self.after_ready: Callable[[], None] | None = None
 
     @property
     def pid(self) -> int:
@@ -333,6 +343,9 @@ class Servers:
     def add(self, server: Server, ready_timeout: float) -> Server:
         self.servers.append(server.start())
         server.wait_ready(ready_timeout)
+        if server.after_ready is not None:
+            server.after_ready()
+            server.ready_after = time.perf_counter() - server.started_at
         return server
 
     def __enter__(self) -> "Servers":
@@ -395,11 +408,37 @@ def ours_server(data: Data, log_dir: Path, *, store: bool = False, extra_args: S
     return Server("gcm-kg", argv + list(extra_args) + [str(data.extra_nt)], port, log_dir=log_dir, ours=True)
 
 
-def oxigraph_server(data: Data, log_dir: Path) -> Server:
+#: Our server and the ``oxigraph serve`` that reads the same kind of storage: the anchor of its ratios.
+#: Comparing an in-memory store with RocksDB (or the reverse) measures the storage, not the server.
+ANCHORS = {"gcm-kg": "oxigraph-memory", "gcm-kg --store": "oxigraph-disk"}
+
+
+def oxigraph_server(data: Data, log_dir: Path, *, storage: str = "disk") -> Server:
+    """``oxigraph serve`` over the same quads as ours, on the same kind of storage.
+
+    ``disk``: ``oxigraph serve-read-only --location DIR`` over the store ``oxigraph load`` built
+    (ours reads its ``--store`` read-only too). ``memory``: ``oxigraph serve`` with no location
+    (its in-memory store), loaded through its Graph Store endpoint (``POST /store`` with the
+    N-Quads) once it answers — how a user gets data into it.
+    """
     port = free_port()
-    argv = [tool("oxigraph"), "serve", "--location", str(data.store_dir("oxigraph")),
-            "--bind", f"{HOST}:{port}", "--union-default-graph"]
-    return Server("oxigraph", argv, port, sparql_path="/query", log_dir=log_dir)
+    bind = ["--bind", f"{HOST}:{port}", "--union-default-graph"]
+    if storage == "disk":
+        argv = [tool("oxigraph"), "serve-read-only", "--location", str(data.store_dir("oxigraph")), *bind]
+        return Server("oxigraph-disk", argv, port, sparql_path="/query", log_dir=log_dir)
+    if storage != "memory":
+        raise ValueError(f"storage is 'memory' or 'disk', not {storage!r}")
+    server = Server("oxigraph-memory", [tool("oxigraph"), "serve", *bind], port, sparql_path="/query",
+                    log_dir=log_dir)
+    server.after_ready = lambda: _load_through_graph_store(server, data.dataset_nq)
+    return server
+
+
+def _load_through_graph_store(server: Server, dataset_nq: Path) -> None:
+    status, _headers, body = http_request(server.port, "POST", "/store", dataset_nq.read_bytes(),
+                                          {"Content-Type": "application/n-quads"}, timeout=1800)
+    if status not in (200, 201, 204):
+        raise RuntimeError(f"{server.name}: loading {dataset_nq} answered {status}: {body[:300]!r}")
 
 
 def rdflib_server(data: Data, log_dir: Path) -> Server:
@@ -640,6 +679,18 @@ class CellResult:
     p50_ms: float
     p99_ms: float
     cpu_seconds: float = 0.0
+    #: CPU time of the load generator itself (wrk's threads; None for the in-process Python client)
+    driver_cpu_seconds: float | None = None
+    driver_threads: int = 1
+
+    @property
+    def driver_busy(self) -> float | None:
+        """Share of its threads' time the load generator spent working. A closed-loop generator
+        limits the rate only when its threads are always busy; near 1.0 the figure is the
+        generator's, not the server's."""
+        if self.driver_cpu_seconds is None or not self.seconds:
+            return None
+        return self.driver_cpu_seconds / (self.seconds * self.driver_threads)
 
     @property
     def rps(self) -> float:
@@ -717,13 +768,17 @@ def run_wrk(server: Server, query: Query, concurrency: int, duration: float, wor
     threads = max(1, min(concurrency, os.cpu_count() or 1, 4))
     argv = [tool("wrk"), "-t", str(threads), "-c", str(concurrency), "-d", f"{max(1, round(duration))}s",
             "--timeout", f"{int(timeout)}s", "-s", str(script), server.base]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(argv, capture_output=True, text=True, timeout=duration + timeout + 30)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk has been waited for: its time is in
     line = next((x for x in done.stdout.splitlines() if x.startswith("WRK-JSON ")), None)
     if done.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr.strip()} {done.stdout[-500:]}")
     r = json.loads(line[len("WRK-JSON "):])
     errors = r["connect"] + r["read"] + r["write"] + r["status"] + r["timeout"]
-    return CellResult(r["requests"], r["duration_us"] / 1e6, errors, 0, r["p50_us"] / 1e3, r["p99_us"] / 1e3)
+    driver_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return CellResult(r["requests"], r["duration_us"] / 1e6, errors, 0, r["p50_us"] / 1e3, r["p99_us"] / 1e3,
+                      driver_cpu_seconds=driver_cpu, driver_threads=threads)
 
 
 def percentile(values: Sequence[float], pct: float) -> float:
