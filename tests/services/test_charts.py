@@ -10,9 +10,11 @@ import pyoxigraph as ox
 import pytest
 
 from gcm_kg.core.namespaces import XSD
+from gcm_kg.core.settings import Settings
 from gcm_kg.services import canned, charts
 from gcm_kg.sparql import catalogue
 from gcm_kg.sparql.catalogue import ChartSpec
+from gcm_kg.store.factory import open_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -211,7 +213,7 @@ def test_a_body_that_is_not_select_results_is_refused(body, message):
 
 def test_the_coverage_matrix_reads_as_a_heat_map():
     query = canned.get_query("coverage-matrix")
-    table = canned.run_table(canned.open_store(canned.Settings(max_rows=None)), query.bind())
+    table = canned.run_table(open_store(Settings(max_rows=None)), query.bind())
     root = parse(charts.render_svg(table.columns, table.rows, query.chart, title=query.title))
     assert root.get("data-kind") == "heatmap" and len(marks(root)) == len(table.rows) == 42
     assert texts(root, "axis-title") == ["number", "label"]
