@@ -250,6 +250,14 @@ def test_svg_of_a_query_without_a_chart_is_400_by_format_and_406_by_accept(api_b
     assert response.status_code == 406 and "image/svg+xml" not in response.json()["offered"]
 
 
+def test_listing_html_offers_svg_only_for_queries_with_a_chart(api_base):
+    page = get(api_base, "/api/queries", accept=HTML).text
+    sections = {name: page[page.index(f"<section id='{name}'>"):] for name in ("coverage-matrix", "theme-questions")}
+    sections = {name: text[:text.index("</section>")] for name, text in sections.items()}
+    assert "<option>svg</option>" in sections["coverage-matrix"] and "heatmap chart (SVG)" in sections["coverage-matrix"]
+    assert "<option>svg</option>" not in sections["theme-questions"] and "(SVG)" not in sections["theme-questions"]
+
+
 def test_html_page_of_a_query_shows_its_chart(api_base):
     response = get(api_base, "/api/queries/coverage-matrix", accept=HTML)
     inline = response.text[response.text.index("<svg "):response.text.index("</svg>") + 6]

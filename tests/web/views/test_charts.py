@@ -90,3 +90,17 @@ def test_other_media_types_methods_and_sizes(client, results):
     response = client.get("/api/chart", headers={"Accept": "application/problem+json"})
     assert response.status_code == 405 and "POST" in response.headers["Allow"]
     expect_problem(post(client, b" " * 300_000), Condition.CONTENT_TOO_LARGE)
+
+
+@pytest.mark.parametrize("name, value", [
+    ("title", "</title><script>alert(1)</script>"), ("title", "nul \x00 bell \x07"), ("title", "\ufffe\uffff non-characters"),
+    ("kind", "<svg onload=alert(1)>"), ("x", '"><script>alert(1)</script>'), ("value", "things\x00"),
+])
+def test_hostile_parameters_are_text_or_a_400_never_markup(client, results, name, value):
+    query = {"kind": "bar", name: value} if name in ("x", "value") else {name: value}
+    response = client.post("/api/chart", query_string=query, data=results, headers={"Content-Type": RESULTS_JSON})
+    assert response.status_code in (200, 400), response.status_code
+    if response.status_code == 200:
+        root = ElementTree.fromstring(response.data)
+        assert {e.tag for e in root.iter()} <= {SVG_NS + t for t in ("svg", "title", "desc", "rect", "line", "text")}
+        assert b"<script" not in response.data

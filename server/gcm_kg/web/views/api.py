@@ -94,7 +94,8 @@ def _listing() -> Response:
 
 
 def _listing_html(queries: dict[str, catalogue.CannedQuery]) -> str:
-    return templating.render("api/listing.html", urls=get_public_urls(), formats=list(FORMAT_NAMES),
+    return templating.render("api/listing.html", urls=get_public_urls(),
+                             formats={query.name: _format_names(query) for query in queries.values()},
                              queries=[(query, describe_query(query)) for query in queries.values()])
 
 
