@@ -156,6 +156,8 @@ def test_a_matrix_of_two_category_columns_is_a_heat_map_of_the_measure():
     assert fits["heatmap"] == ChartSpec("heatmap", x="objective", y="theme", value="count")
     assert list(fits) == ["heatmap", "bar"]
     assert charts.choose_chart(MATRIX_COLUMNS, MATRIX_ROWS) == fits["heatmap"]
+    # The bars too show the count, not the number that only names an objective.
+    assert fits["bar"] == ChartSpec("bar", x="theme", value="count")
 
 
 def test_a_one_to_one_pair_is_not_a_matrix():

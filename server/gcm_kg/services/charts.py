@@ -144,7 +144,9 @@ def fitting_charts(columns: Sequence[str], rows: Sequence[Sequence[ox.Term | Non
       another number column;
     * bar: a category column (one without repeats first) and a number column.
 
-    Category columns of literals (labels) are preferred over IRI columns.
+    Category columns of literals (labels) are preferred over IRI columns, and as the number drawn,
+    a measure over an identifier: a number column paired one-to-one with a category column (an
+    objective's number) is taken only when there is no other.
     """
     table = _Table(columns, rows)
     kinds = {c: _kind_of_column(table.values(c)) for c in columns}
@@ -155,6 +157,8 @@ def fitting_charts(columns: Sequence[str], rows: Sequence[Sequence[ox.Term | Non
     found: dict[str, ChartSpec] = {}
     if not numbers or not rows:
         return found
+    identifiers = {n for n in numbers for c in categories if table.determines(c, n) and table.determines(n, c)}
+    numbers = [n for n in numbers if n not in identifiers] + [n for n in numbers if n in identifiers]
     for i, y in enumerate(categories):
         for x in categories[i + 1:]:
             pairs, xs, ys = table.distinct(x, y), table.distinct(x), table.distinct(y)
