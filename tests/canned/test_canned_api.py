@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import urllib.parse
+from xml.etree import ElementTree
 
 import pyoxigraph as ox
 import pytest
@@ -213,6 +214,60 @@ def test_unknown_query_is_404_and_unacceptable_type_is_406(api_base):
     assert response.status_code == 406
 
 
+# -- charts --------------------------------------------------------------------------------------
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def _marks(svg_text: str) -> list:
+    root = ElementTree.fromstring(svg_text.encode("utf-8"))
+    return [e for e in root.iter() if e.get("class") == "mark"]
+
+
+def test_run_svg_the_chart_a_query_declares(api_base):
+    rows = get(api_base, "/api/queries/coverage-matrix").json()["rows"]
+    assert len(rows) == min(42, MAX_ROWS)  # the chart is of one page of rows, as the other formats
+    by_format = get(api_base, "/api/queries/coverage-matrix", format="svg")
+    by_accept = get(api_base, "/api/queries/coverage-matrix", accept="image/svg+xml")
+    for response in (by_format, by_accept):
+        assert response.status_code == 200 and response.headers["Content-Type"] == "image/svg+xml; charset=utf-8"
+        assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
+        root = ElementTree.fromstring(response.content)
+        assert root.tag == SVG_NS + "svg" and root.get("data-kind") == "heatmap"
+        assert root.find(SVG_NS + "title").text == "Coverage matrix of objectives and themes"
+        assert len(_marks(response.text)) == len(rows)
+    # Chosen by Accept, the answer says it varies with Accept (RFC 9110 §12.5.5).
+    assert "Accept" in [v.strip() for v in by_accept.headers["Vary"].split(",")]
+    # A browser's Accept still gets the HTML page; */* the JSON.
+    assert get(api_base, "/api/queries/coverage-matrix", accept=HTML).headers["Content-Type"].startswith("text/html")
+    assert get(api_base, "/api/queries/coverage-matrix").headers["Content-Type"] == "application/json"
+
+
+def test_svg_of_a_query_without_a_chart_is_400_by_format_and_406_by_accept(api_base):
+    response = get(api_base, "/api/queries/theme-questions", format="svg")
+    assert response.status_code == 400 and response.json()["parameter"] == "format"
+    assert "declares no chart" in response.json()["detail"]
+    response = get(api_base, "/api/queries/theme-questions", accept="image/svg+xml")
+    assert response.status_code == 406 and "Accept" in response.headers["Vary"]
+    response = get(api_base, "/api/queries/theme-questions", accept="image/svg+xml, application/problem+json;q=0.1")
+    assert response.status_code == 406 and "image/svg+xml" not in response.json()["offered"]
+
+
+def test_listing_html_offers_svg_only_for_queries_with_a_chart(api_base):
+    page = get(api_base, "/api/queries", accept=HTML).text
+    sections = {name: page[page.index(f"<section id='{name}'>"):] for name in ("coverage-matrix", "theme-questions")}
+    sections = {name: text[:text.index("</section>")] for name, text in sections.items()}
+    assert "<option>svg</option>" in sections["coverage-matrix"] and "heatmap chart (SVG)" in sections["coverage-matrix"]
+    assert "<option>svg</option>" not in sections["theme-questions"] and "(SVG)" not in sections["theme-questions"]
+
+
+def test_html_page_of_a_query_shows_its_chart(api_base):
+    response = get(api_base, "/api/queries/coverage-matrix", accept=HTML)
+    inline = response.text[response.text.index("<svg "):response.text.index("</svg>") + 6]
+    assert response.text.count("<svg ") == 1 and len(_marks(inline)) == min(42, MAX_ROWS)
+    assert "format=svg" in response.text and "<?xml" not in response.text
+    assert "<svg " not in get(api_base, "/api/queries/theme-questions", accept=HTML).text
+
+
 # -- OpenAPI -------------------------------------------------------------------------------------
 def test_openapi_is_valid_3_1_and_covers_every_query(api_base):
     response = get(api_base, "/openapi.json")
@@ -229,6 +284,14 @@ def test_openapi_is_valid_3_1_and_covers_every_query(api_base):
     objective = document["paths"]["/api/queries/objective-resources"]["get"]["parameters"][0]
     assert objective["schema"] == {"type": "integer", "minimum": 1, "maximum": 23, "default": 14}
     assert document["servers"] == [{"url": api_base}]
+    # The chart: svg for the queries that declare one, and POST /api/chart.
+    for name, charted in (("coverage-matrix", True), ("theme-questions", False)):
+        operation = document["paths"][f"/api/queries/{name}"]["get"]
+        assert ("svg" in operation["parameters"][-1]["schema"]["enum"]) is charted
+        assert ("image/svg+xml" in operation["responses"]["200"]["content"]) is charted
+    chart = document["paths"]["/api/chart"]["post"]
+    assert list(chart["requestBody"]["content"]) == ["application/sparql-results+json"]
+    assert list(chart["responses"]["200"]["content"]) == ["image/svg+xml"]
 
 
 # -- the queries as RDF --------------------------------------------------------------------------

@@ -152,6 +152,8 @@ GOOD = """#+ title: T
 SELECT ?x ?y WHERE { ?x ?p ?y }
 """
 
+CHARTED = GOOD.replace("#+ param: x", "#+ chart: bar\n#+   x: x\n#+   value: y\n#+ param: x")
+
 
 def test_a_good_header_parses():
     query = catalogue.parse_query_text(GOOD, "good-one")
@@ -175,11 +177,34 @@ def test_a_good_header_parses():
     (GOOD.replace("#+   description: the thing", "#+   description: the thing\n#+   default: not an iri"),
      "invalid default"),
     (GOOD.replace("#+ title: T", "#+title: T"), "expected '#+ key: value'"),
+    (CHARTED.replace("#+ chart: bar", "#+ chart: pie"), "chart must be one of bar, line, heatmap"),
+    (CHARTED.replace("#+   value: y\n", ""), "a bar chart needs '#+   value: COLUMN'"),
+    (CHARTED.replace("#+   value: y", "#+   value: z"), "chart value: the query has no result column ?z"),
+    (CHARTED.replace("#+   value: y", "#+   value: y\n#+   y: x"), "unknown bar chart key 'y'"),
+    (CHARTED.replace("#+   value: y", "#+   value: y\n#+   value: x"), "'value' given twice"),
+    (CHARTED.replace("#+ chart: bar", "#+ chart: bar\n#+ chart: line"), "'chart' given twice"),
+    (GOOD.replace("#+   type: iri", "#+   type: iri\n#+ chart: line"), "query key 'chart' after the parameters"),
+    (GOOD.replace("#+ keywords: a, b", "#+ keywords: a, b\n#+   x: y"), "indented key outside a 'param' or 'chart'"),
 ])
 def test_bad_headers_are_errors_naming_file_and_line(text, message):
     with pytest.raises(catalogue.QueryFileError, match=re.escape(message)) as caught:
         catalogue.parse_query_text(text, "bad-one")
     assert str(caught.value).startswith("bad-one:")
+
+
+def test_a_chart_declared_in_the_header():
+    query = catalogue.parse_query_text(CHARTED, "charted")
+    assert query.chart == catalogue.ChartSpec("bar", "x", "y")
+    assert query.to_json()["chart"] == {"kind": "bar", "x": "x", "value": "y"}
+    heatmap = GOOD.replace("#+ param: x", "#+ chart: heatmap\n#+   x: x\n#+   y: p\n#+   value: y\n#+ param: x")
+    assert catalogue.parse_query_text(heatmap.replace("SELECT ?x ?y", "SELECT ?x ?p ?y"), "heat").chart == \
+        catalogue.ChartSpec("heatmap", "x", "y", "p")
+    assert catalogue.parse_query_text(GOOD, "plain").chart is None
+
+
+def test_the_coverage_matrix_declares_a_heat_map_of_objectives_and_themes():
+    chart = catalogue.load_queries()["coverage-matrix"].chart
+    assert chart == catalogue.ChartSpec("heatmap", x="number", value="questions", y="label")
 
 
 def test_query_names_are_kebab_case():

@@ -14,11 +14,22 @@ query)::
     #+   base: https://w3id.org/gcm-kg/id/round-table/
 
 The header is parsed strictly (:func:`parse_query_file`): every line is ``#+ key: value``
-(query keys: ``title``, ``description``, ``keywords``, ``param``) or, below a ``param``,
+(query keys: ``title``, ``description``, ``keywords``, ``chart``, ``param``) or, below a ``param``,
 ``#+   key: value`` indented by at least two more spaces (``type``, ``description``, ``default``,
 ``example``, ``values``, ``multiple``, ``required``, ``base``, ``min``, ``max``); an unknown or
 repeated key, a missing required key or a parameter the query never mentions is an error naming
 the file and line. A parameter's name is the SPARQL variable it binds (``?roundtable``).
+
+A query may declare its default chart (drawn by :mod:`gcm_kg.services.charts`): ``#+ chart: KIND``
+(``bar``, ``line`` or ``heatmap``) followed by the result columns that play each role of that kind
+(:data:`CHART_ROLES`), indented like parameter keys::
+
+    #+ chart: heatmap
+    #+   x: number
+    #+   y: label
+    #+   value: questions
+
+Every role of the kind is required, no other is allowed, and each must name a projected variable.
 
 Parameter types: ``iri`` (an absolute IRI, a prefixed name such as ``gcm:theme/consular-protection``
 or, with ``base``, a bare key such as ``consular-protection``), ``string``, ``langstring``
@@ -64,6 +75,10 @@ _INTEGER = re.compile(r"^[+-]?[0-9]{1,9}$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 QUERY_KEYS = {"title", "description", "keywords"}
+#: The chart kinds a header may declare, and the result columns each kind needs: ``x`` (categories
+#: along the bottom, or the ordered axis of a line), ``y`` (the heat map's second category) and
+#: ``value`` (the number drawn).
+CHART_ROLES = {"bar": ("x", "value"), "line": ("x", "value"), "heatmap": ("x", "y", "value")}
 PARAM_KEYS = {"type", "description", "default", "example", "values", "multiple", "required", "base", "min", "max"}
 
 
@@ -191,6 +206,19 @@ class Param:
 
 
 @dataclass(frozen=True)
+class ChartSpec:
+    """Which chart to draw of a result, and which columns play its roles (:data:`CHART_ROLES`)."""
+
+    kind: str
+    x: str
+    value: str
+    y: str | None = None
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "x": self.x, **({"y": self.y} if self.y else {}), "value": self.value}
+
+
+@dataclass(frozen=True)
 class CannedQuery:
     name: str
     title: str
@@ -200,6 +228,7 @@ class CannedQuery:
     sparql: str  # the query text without the ``#+`` header
     path: Path | None = None
     projected: frozenset[str] = frozenset()  # the variables of the SELECT clause
+    chart: ChartSpec | None = None  # the chart the header declares
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -238,7 +267,8 @@ class CannedQuery:
 
     def to_json(self) -> dict:
         return {"name": self.name, "title": self.title, "description": self.description,
-                "keywords": list(self.keywords), "parameters": [p.to_json() for p in self.params]}
+                "keywords": list(self.keywords), "parameters": [p.to_json() for p in self.params],
+                "chart": self.chart.to_json() if self.chart else None}
 
 
 @dataclass(frozen=True)
@@ -326,6 +356,8 @@ def parse_query_text(text: str, name: str, *, path: Path | None = None) -> Canne
     lines = text.split("\n")
     head: dict[str, str] = {}
     params: list[dict] = []
+    chart: dict | None = None
+    block: dict | None = None  # the 'param' or 'chart' that indented keys belong to
     n = 0
     for n, line in enumerate(lines, 1):
         if not line.startswith("#+"):
@@ -342,23 +374,33 @@ def parse_query_text(text: str, name: str, *, path: Path | None = None) -> Canne
                     fail(n, f"parameter name {value!r} is reserved by the API")
                 if any(p["name"] == value for p in params):
                     fail(n, f"parameter {value!r} declared twice")
-                params.append({"name": value, "_line": n})
-            elif key in QUERY_KEYS:
-                if key in head:
+                block = {"name": value, "_line": n}
+                params.append(block)
+            elif key in QUERY_KEYS or key == "chart":
+                if key in head or key == "chart" and chart is not None:
                     fail(n, f"{key!r} given twice")
                 if params:
                     fail(n, f"query key {key!r} after the parameters")
-                head[key] = value
+                if key == "chart":
+                    if value not in CHART_ROLES:
+                        fail(n, f"chart must be one of {', '.join(CHART_ROLES)}")
+                    block = chart = {"kind": value, "_line": n}
+                else:
+                    head[key] = value
+                    block = None
             else:
-                fail(n, f"unknown key {key!r} (expected {', '.join(sorted(QUERY_KEYS | {'param'}))})")
+                fail(n, f"unknown key {key!r} (expected {', '.join(sorted(QUERY_KEYS | {'chart', 'param'}))})")
         elif indent >= 3:
-            if not params:
-                fail(n, "indented key outside a 'param'")
-            if key not in PARAM_KEYS:
+            if block is None:
+                fail(n, "indented key outside a 'param' or 'chart'")
+            if block is chart and key not in CHART_ROLES[chart["kind"]]:
+                fail(n, f"unknown {chart['kind']} chart key {key!r} "
+                        f"(expected {', '.join(CHART_ROLES[chart['kind']])})")
+            if block is not chart and key not in PARAM_KEYS:
                 fail(n, f"unknown parameter key {key!r} (expected {', '.join(sorted(PARAM_KEYS))})")
-            if key in params[-1]:
+            if key in block:
                 fail(n, f"{key!r} given twice")
-            params[-1][key] = value
+            block[key] = value
         else:
             fail(n, "use one space after '#+' for query keys, three or more for parameter keys")
     else:
@@ -390,7 +432,7 @@ def parse_query_text(text: str, name: str, *, path: Path | None = None) -> Canne
             fail(n, "a canned query must be a SELECT query")
         projected = frozenset(v.value for v in solutions.variables)
         query = CannedQuery(query.name, query.title, query.description, query.keywords, query.params,
-                            body, path, projected)
+                            body, path, projected, _chart_spec(chart, projected, fail) if chart else None)
         bound = query.bind()
         empty.query(bound.embedded_text(10, 1), substitutions=bound.substitutions())
         empty.query(bound.standalone_text(10, 1))
@@ -399,6 +441,17 @@ def parse_query_text(text: str, name: str, *, path: Path | None = None) -> Canne
     except ParameterError as error:
         fail(n, f"invalid default: {error}")
     return query
+
+
+def _chart_spec(spec: dict, projected: frozenset[str], fail) -> ChartSpec:
+    line = spec.pop("_line")
+    kind = spec.pop("kind")
+    for role in CHART_ROLES[kind]:
+        if role not in spec:
+            fail(line, f"a {kind} chart needs '#+   {role}: COLUMN'")
+        if spec[role] not in projected:
+            fail(line, f"chart {role}: the query has no result column ?{spec[role]}")
+    return ChartSpec(kind, **spec)
 
 
 def _build_param(spec: dict, fail) -> Param:

@@ -22,6 +22,7 @@ from gcm_kg.store.factory import open_store
 from gcm_kg.web import errors
 from gcm_kg.web.context import vary_on_accept
 from gcm_kg.web.views import api as api_views
+from gcm_kg.web.views import charts as chart_views
 from gcm_kg.web.views import linked_data as linked_data_views
 from gcm_kg.web.views import ops as ops_views
 from gcm_kg.web.views import protocol as protocol_views
@@ -35,7 +36,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["gcm_kg.settings"] = settings
     app.extensions["gcm_kg.store"] = store if store is not None else open_store(settings)
-    for views in (protocol_views, linked_data_views, api_views, search_views, ops_views):
+    for views in (protocol_views, linked_data_views, api_views, chart_views, search_views, ops_views):
         views.register(app)
     errors.register(app)
     if settings.proxy_headers:

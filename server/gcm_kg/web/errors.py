@@ -25,6 +25,7 @@ from werkzeug.exceptions import HTTPException
 from gcm_kg.core.errors import Condition, Refusal
 from gcm_kg.core.namespaces import BASE
 from gcm_kg.rdf.rdfio import RdfFileError
+from gcm_kg.services.charts import ChartError
 from gcm_kg.services.protocol import error_position
 from gcm_kg.sparql.catalogue import ParameterError, QueryFileError, UnknownQuery
 from gcm_kg.sparql.model import (NotAcceptable, QueryExecutionError, QueryMemoryExceeded, QuerySyntaxError,
@@ -109,6 +110,8 @@ DOMAIN_ERRORS: dict[type[Exception], Callable[..., Refusal]] = {
     ParameterError: lambda error: Refusal.invalid_parameter(error.param, str(error)),
     QueryFileError: lambda error: Refusal(Condition.CANNED_QUERY_BROKEN, str(error)),
     RdfFileError: _rdf_syntax_error,
+    ChartError: lambda error: (Refusal.invalid_parameter(error.parameter, str(error)) if error.parameter
+                               else Refusal.bad_request(str(error))),
 }
 
 #: werkzeug's HTTP errors (routing, body limit) by status code.

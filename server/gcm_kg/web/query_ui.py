@@ -2,7 +2,8 @@
 
 :func:`query_page` renders ``templates/query/page.html``: an editor with SPARQL highlighting
 (``static/query.js``, a small self-written tokenizer, no third-party code), the service's prefixes
-pre-filled, the canned queries of ``/api/queries`` as examples, results as a table, downloads and
+pre-filled, the canned queries of ``/api/queries`` as examples, results as a table with a chart
+beside it (bar, heat map or line, drawn as SVG by the server: ``POST /api/chart``), downloads and
 shareable links. Everything it needs is served by this package, so it works without internet.
 
 The page is prefilled from the request's ``query`` parameter, so ``/sparql?query=…`` is a
@@ -26,6 +27,7 @@ from pathlib import Path
 from flask import Response, current_app, request
 
 from gcm_kg.core.namespaces import BASE, PREFIXES
+from gcm_kg.services.charts import MAX_MARKS
 from gcm_kg.web import templating
 from gcm_kg.web.context import get_public_urls
 
@@ -97,6 +99,10 @@ def page_config() -> dict:
         "endpoint": urls.path("sparql"),
         "publicEndpoint": urls.endpoint,
         "examples": urls.path("api/queries"),
+        # Charts are drawn by the server from the results the page has (POST /api/chart); it is
+        # sent one row more than a chart draws, so that it can say when there are too many.
+        "chart": urls.path("api/chart"),
+        "chartMaxRows": MAX_MARKS,
         "prefixes": PREFIXES,
         "base": base,
         # IRIs under the base are dereferenced by this server at the same path (linked data).

@@ -3,6 +3,8 @@
  * No dependencies. The editor is a <textarea> laid over a <pre> that a small tokenizer colours.
  * Queries are POSTed to the endpoint as application/sparql-query with an explicit Accept:
  * SPARQL JSON results for SELECT/ASK, Turtle for CONSTRUCT/DESCRIBE, problem+json for errors.
+ * Charts of SELECT results are drawn by the server: the page POSTs the results it has to
+ * /api/chart and shows the SVG it gets back (downloads: that SVG, or a PNG drawn from it on a canvas).
  */
 (function () {
   "use strict";
@@ -18,6 +20,9 @@
   var errorBox = $("error");
   var output = $("output");
   var downloads = $("downloads");
+  var chartPanel = $("chart-panel");
+  var chartBox = $("chart");
+  var chartNote = $("chart-note");
 
   var ACCEPT = "application/sparql-results+json, text/turtle;q=0.9, application/problem+json;q=0.5, text/plain;q=0.1";
   var PAGE_ROWS = 500;
@@ -341,6 +346,7 @@
     output.textContent = "";
     downloads.hidden = true;
     downloads.querySelector("ul").textContent = "";
+    clearChart();
   }
 
   function elapsed(started) {
@@ -392,6 +398,7 @@
         } else {
           renderTable(data, response, took);
           showDownloads("SELECT", query);
+          offerChart(data, query);
         }
       } else {
         renderGraph(text, type, took);
@@ -641,19 +648,156 @@
           showProblem(pair[0], (pair[0].headers.get("Content-Type") || "").toLowerCase(), text);
         });
       }
-      var url = URL.createObjectURL(pair[1]);
-      var a = el("a");
-      a.href = url;
-      a.download = filename;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+      saveBlob(pair[1], filename);
     }).catch(function (error) {
       link.removeAttribute("aria-busy");
       showError("The download failed", String(error && error.message || error), null);
     });
   }
+
+  function saveBlob(blob, filename) {
+    var url = URL.createObjectURL(blob);
+    var a = el("a");
+    a.href = url;
+    a.download = filename;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Charts (drawn by the server from the results: POST /api/chart)
+  // ---------------------------------------------------------------------------------------------
+  var chart = null; // the chart of the current results: {body, title, declared, svg, kind}
+  var chartButtons = Array.prototype.slice.call(document.querySelectorAll("#chart-views button"));
+
+  function clearChart() {
+    chart = null;
+    chartPanel.hidden = true;
+    chartBox.textContent = "";
+    chartNote.textContent = "";
+    chartButtons.forEach(function (b) { b.setAttribute("aria-pressed", "false"); if (b.dataset.kind !== "none") b.disabled = true; });
+    $("chart-svg").disabled = true;
+    $("chart-png").disabled = true;
+  }
+
+  /* The chart's title: the example's title if the query is an example as loaded, else the text of
+     the query's first comment, else a plain one. */
+  function chartTitle(query) {
+    if (loadedExample && loadedExample.text === query) return loadedExample.title;
+    var tokens = tokenize(query);
+    for (var i = 0; i < tokens.length; i++) {
+      if (tokens[i][0] === "comment") {
+        var text = tokens[i][1].replace(/^#\+?\s*/, "").trim();
+        if (text) return text;
+      }
+    }
+    return "Query results";
+  }
+
+  function offerChart(data, query) {
+    var rows = (data.results && data.results.bindings) || [];
+    if (!rows.length) return;
+    // One row more than a chart draws is enough for the server to say that there are too many.
+    var sent = { head: data.head, results: { bindings: rows.slice(0, config.chartMaxRows + 1) } };
+    chart = { body: JSON.stringify(sent), title: chartTitle(query), svg: null, kind: null,
+      declared: loadedExample && loadedExample.text === query ? loadedExample.chart : null };
+    chartPanel.hidden = false;
+    requestChart(chart.declared ? chart.declared.kind : "auto");
+  }
+
+  function requestChart(kind) {
+    var mine = chart;
+    var params = [["kind", kind], ["title", mine.title]];
+    if (mine.declared && mine.declared.kind === kind) {
+      ["x", "y", "value"].forEach(function (role) { if (mine.declared[role]) params.push([role, mine.declared[role]]); });
+    }
+    chartNote.textContent = "Drawing the chart…";
+    fetch(config.chart + "?" + params.map(function (p) { return p[0] + "=" + encodeURIComponent(p[1]); }).join("&"), {
+      method: "POST",
+      headers: { "Content-Type": "application/sparql-results+json", "Accept": "image/svg+xml, application/problem+json;q=0.5" },
+      body: mine.body
+    }).then(function (response) {
+      return response.text().then(function (text) { return [response, text]; });
+    }).then(function (pair) {
+      if (chart !== mine) return; // other results since
+      if (!pair[0].ok) {
+        var detail = pair[1];
+        try { detail = JSON.parse(pair[1]).detail || detail; } catch (e) { /* plain text */ }
+        chartNote.textContent = "No chart: " + detail;
+        return;
+      }
+      showChart(pair[1]);
+    }).catch(function (error) {
+      if (chart === mine) chartNote.textContent = "The chart could not be drawn: " + String(error && error.message || error);
+    });
+  }
+
+  function showChart(text) {
+    var doc = new DOMParser().parseFromString(text, "image/svg+xml");
+    var root = doc.documentElement;
+    if (root.nodeName !== "svg" || doc.getElementsByTagName("parsererror").length) {
+      chartNote.textContent = "No chart: the server's answer is not an SVG image.";
+      return;
+    }
+    chart.svg = text;
+    chart.kind = root.getAttribute("data-kind");
+    var fits = (root.getAttribute("data-fits") || "").split(" ");
+    chartButtons.forEach(function (b) {
+      var kind = b.dataset.kind;
+      if (kind !== "none") {
+        b.disabled = fits.indexOf(kind) < 0 && kind !== chart.kind;
+        b.title = b.disabled ? "The columns of these results do not fit this chart" : "";
+      }
+      b.setAttribute("aria-pressed", kind === chart.kind ? "true" : "false");
+    });
+    chartBox.textContent = "";
+    chartBox.hidden = false;
+    chartBox.appendChild(document.importNode(root, true));
+    var count = root.getAttribute("data-rows");
+    chartNote.textContent = chart.kind === "none" ? "" : (chartButtons.filter(function (b) {
+      return b.dataset.kind === chart.kind; })[0] || { textContent: "Chart" }).textContent + " of " + count +
+      (count === "1" ? " row" : " rows") + ". Hover a mark for its value.";
+    $("chart-svg").disabled = false;
+    $("chart-png").disabled = false;
+  }
+
+  chartButtons.forEach(function (button) {
+    button.addEventListener("click", function () {
+      if (!chart) return;
+      if (button.dataset.kind === "none") {
+        chartBox.hidden = true;
+        chartButtons.forEach(function (b) { b.setAttribute("aria-pressed", b === button ? "true" : "false"); });
+        chartNote.textContent = "The results are shown as a table only.";
+        return;
+      }
+      requestChart(button.dataset.kind);
+    });
+  });
+
+  $("chart-svg").addEventListener("click", function () {
+    if (chart && chart.svg) saveBlob(new Blob([chart.svg], { type: "image/svg+xml" }), "query-chart.svg");
+  });
+
+  /* PNG: the SVG drawn on a canvas at twice its size (sharp on high-density screens). A data: URL
+     (allowed by the page's img-src) keeps the canvas untainted, so it can be saved. */
+  $("chart-png").addEventListener("click", function () {
+    if (!chart || !chart.svg) return;
+    var image = new Image();
+    image.onload = function () {
+      var canvas = document.createElement("canvas");
+      canvas.width = image.width * 2;
+      canvas.height = image.height * 2;
+      var context = canvas.getContext("2d");
+      context.fillStyle = "#ffffff";
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(image, 0, 0, canvas.width, canvas.height);
+      canvas.toBlob(function (blob) { saveBlob(blob, "query-chart.png"); }, "image/png");
+    };
+    image.onerror = function () { chartNote.textContent = "The PNG could not be drawn."; };
+    image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(chart.svg);
+  });
 
   // ---------------------------------------------------------------------------------------------
   // Examples (the canned queries of /api/queries; the page works without them)
@@ -697,10 +841,13 @@
     });
   }
 
+  var loadedExample = null; // the example last loaded into the editor: its title and declared chart
+
   function useExample(item, button) {
     var text = exampleText(item);
     if (text) {
       setQuery(text);
+      loadedExample = { text: editor.value, title: item.title || item.name, chart: item.chart || null };
       statusLine.textContent = "Loaded the example “" + (item.title || item.name) + "”. Press Run query or Ctrl+Enter.";
       return;
     }

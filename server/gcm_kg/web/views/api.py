@@ -19,10 +19,11 @@ from gcm_kg.core.errors import Refusal
 from gcm_kg.core.namespaces import PREFIXES
 from gcm_kg.core.negotiation import negotiate, prefers_html
 from gcm_kg.rdf import formats
-from gcm_kg.services import canned
+from gcm_kg.services import canned, charts
 from gcm_kg.sparql import catalogue
 from gcm_kg.web import caching, templating
 from gcm_kg.web.paging import int_arg, page_url, paging_links
+from gcm_kg.web.views import charts as chart_views
 from gcm_kg.web.views import search as search_views
 from gcm_kg.web.context import get_public_urls, get_settings, get_store, request_accept
 from gcm_kg.sparql.model import QuerySyntaxError
@@ -32,9 +33,10 @@ _RESULTS = formats.select(formats.RESULTS, "csv", "srj", "srx", "tsv")
 #: What ``GET /api/queries/{name}`` offers, in the server's order of preference: the API's own
 #: JSON, the SPARQL results formats, and HTML.
 RESULT_TYPES = [SIMPLE_JSON, *(f.media_type for f in _RESULTS.values()), "text/html"]
-#: ``?format=`` shortcuts for links and browsers ("json" is the API's own JSON here).
+#: ``?format=`` shortcuts for links and browsers ("json" is the API's own JSON here); ``svg``, the
+#: query's chart, only for a query that declares one (``#+ chart:``).
 FORMAT_NAMES = {"json": SIMPLE_JSON, **{name: _RESULTS[name].media_type for name in ("csv", "tsv", "srj", "srx")},
-                "html": "text/html"}
+                "html": "text/html", "svg": chart_views.SVG}
 EXAMPLE_TYPES = [f.media_type for f in formats.select(formats.RDF, "ttl", "jsonld", "nt", "rdf", "trig", "nq").values()]
 
 
@@ -92,20 +94,28 @@ def _listing() -> Response:
 
 
 def _listing_html(queries: dict[str, catalogue.CannedQuery]) -> str:
-    return templating.render("api/listing.html", urls=get_public_urls(), formats=list(FORMAT_NAMES),
+    return templating.render("api/listing.html", urls=get_public_urls(),
+                             formats={query.name: _format_names(query) for query in queries.values()},
                              queries=[(query, describe_query(query)) for query in queries.values()])
 
 
 # -- running -------------------------------------------------------------------------------------
-def _chosen_type() -> str:
+def _format_names(query: catalogue.CannedQuery) -> list[str]:
+    return [name for name in FORMAT_NAMES if name != "svg" or query.chart]
+
+
+def _chosen_type(query: catalogue.CannedQuery) -> str:
     forced = request.args.getlist("format")
+    names = _format_names(query)
     if forced:
-        if len(forced) > 1 or forced[0] not in FORMAT_NAMES:
-            raise Refusal.invalid_parameter("format", f"parameter 'format': expected one of {', '.join(FORMAT_NAMES)}")
+        if len(forced) > 1 or forced[0] not in names:
+            why = f"the query {query.name!r} declares no chart; " if forced[0] == "svg" and len(forced) == 1 else ""
+            raise Refusal.invalid_parameter("format", f"parameter 'format': {why}expected one of {', '.join(names)}")
         return FORMAT_NAMES[forced[0]]
-    chosen = negotiate(request_accept(), RESULT_TYPES)
+    offered = RESULT_TYPES + ([chart_views.SVG] if query.chart else [])
+    chosen = negotiate(request_accept(), offered)
     if chosen is None:
-        raise Refusal.not_acceptable("results are available as: " + ", ".join(RESULT_TYPES), RESULT_TYPES)
+        raise Refusal.not_acceptable("results are available as: " + ", ".join(offered), offered)
     return chosen
 
 
@@ -116,7 +126,7 @@ def _page_url(name: str, limit: int, offset: int) -> str:
 def run_query(name: str) -> Response:
     settings = get_settings()
     query = canned.get_query(name)
-    chosen = _chosen_type()
+    chosen = _chosen_type(query)
     limit = min(int_arg("limit", settings.max_rows, 1), settings.max_rows)
     offset = int_arg("offset", 0, 0)
     raw = {k: request.args.getlist(k) for k in request.args if k not in catalogue.RESERVED}
@@ -142,6 +152,8 @@ def _result_page(query: catalogue.CannedQuery, bound: canned.Bound, chosen: str,
         elif chosen == "text/html":
             response = Response(_result_html(query, bound, table, limit, offset, has_next),
                                 content_type="text/html; charset=utf-8")
+        elif chosen == chart_views.SVG:
+            response = chart_views.svg_response(_chart(query, table))
         else:
             output = store.execute(bound.embedded_text(limit, offset), media_type=chosen,
                                    substitutions=bound.substitutions() or None, timeout=settings.timeout)
@@ -162,9 +174,19 @@ def _cell(term) -> dict:
     return {"text": canned.display(term, None), "href": None}
 
 
+def _chart(query: catalogue.CannedQuery, table: canned.Table, id_prefix: str = "chart") -> str:
+    """The query's declared chart of this page of results."""
+    return charts.render_svg(table.columns, table.rows, query.chart, title=query.title, id_prefix=id_prefix)
+
+
 def _result_html(query, bound, table, limit, offset, has_next) -> str:
+    svg = _chart(query, table, "query-chart") if query.chart else None
     return templating.render(
         "api/result.html", query=query, listing=_api_url(), permalink=_permalink(bound), offset=offset,
+        # Inline, without the XML declaration (an HTML page holds the <svg> element itself).
+        chart=svg.split("\n", 1)[1] if svg else None,
+        chart_url=_api_url(query.name) + "?" + urllib.parse.urlencode(
+            [*bound.query_string(), ("limit", limit), ("offset", offset), ("format", "svg")]) if svg else None,
         parameters=bound.query_string(), columns=table.columns,
         rows=[[_cell(term) for term in row] for row in table.rows],
         previous_page=_page_url(query.name, limit, max(0, offset - limit)) if offset else None,
@@ -230,10 +252,14 @@ def openapi_document(max_rows: int, server: str) -> dict:
          "schema": {"type": "integer", "minimum": 1, "maximum": max_rows, "default": max_rows}},
         {"name": "offset", "in": "query", "required": False, "description": "Rows to skip.",
          "schema": {"type": "integer", "minimum": 0, "default": 0}},
-        {"name": "format", "in": "query", "required": False,
-         "description": "Result format, overriding Accept: " + ", ".join(f"{k} ({v})" for k, v in FORMAT_NAMES.items()),
-         "schema": {"type": "string", "enum": list(FORMAT_NAMES)}},
     ]
+
+    def format_parameter(names: list[str]) -> dict:
+        return {"name": "format", "in": "query", "required": False,
+                "description": "Result format, overriding Accept: " + ", ".join(
+                    f"{name} ({FORMAT_NAMES[name]})" for name in names),
+                "schema": {"type": "string", "enum": names}}
+
     headers = {
         "Link": {"description": 'Paging links: rel="first", rel="prev", rel="next" (RFC 8288)',
                  "schema": {"type": "string"}},
@@ -267,17 +293,21 @@ def openapi_document(max_rows: int, server: str) -> dict:
         paths[f"/api/queries/{query.name}"] = {"get": {
             "operationId": "run_" + query.name.replace("-", "_"),
             "summary": query.title, "description": query.description, "tags": ["queries"],
-            "parameters": parameters + paging,
+            "parameters": parameters + paging + [format_parameter(_format_names(query))],
             "responses": {
-                "200": {"description": "One page of results", "headers": headers, "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/Result"}},
-                    "text/csv": {"schema": {"type": "string"}},
-                    "text/tab-separated-values": {"schema": {"type": "string"}},
-                    "application/sparql-results+json": {"schema": {"type": "object"}},
-                    "application/sparql-results+xml": {"schema": {"type": "string"}},
-                    "text/html": {"schema": {"type": "string"}}}},
+                "200": {"description": "One page of results" + (
+                    f"; as {chart_views.SVG}, the query's {query.chart.kind} chart of them" if query.chart else ""),
+                    "headers": headers, "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Result"}},
+                        "text/csv": {"schema": {"type": "string"}},
+                        "text/tab-separated-values": {"schema": {"type": "string"}},
+                        "application/sparql-results+json": {"schema": {"type": "object"}},
+                        "application/sparql-results+xml": {"schema": {"type": "string"}},
+                        "text/html": {"schema": {"type": "string"}},
+                        **({chart_views.SVG: {"schema": {"type": "string"}}} if query.chart else {})}},
                 **{status: problem for status in ("400", "406", "500", "502", "503", "504")}}}}
     paths.update(search_views.openapi_paths(max_rows, problem))
+    paths.update(chart_views.openapi_paths(problem))
     value = {"type": ["string", "integer", "boolean", "null"]}
     return {
         "openapi": "3.1.0",
