@@ -585,6 +585,21 @@ def list_html(store, base_uri: str, kind: str, lang: str) -> str:
                   items=list_items(store, base_uri, kind, lang), prefix=f"{base_uri}id/{kind}/")
 
 
+def graph_html(store, base_uri: str, iri: str, lang: str, *, triples: int, url_for_extension, canonical: str) -> str:
+    """The page of the named graph ``iri``: its IRI and size, and the things it states something about."""
+    subjects = [row["s"].value for row in store.query(
+        f"SELECT DISTINCT ?s WHERE {{ GRAPH <{ox.NamedNode(iri).value}> {{ ?s ?p ?o }} FILTER(isIRI(?s)) }}")]
+    builder = PageBuilder(store, base_uri, lang)
+    builder.labels.load(subjects)
+    items = sorted((builder.term_value(ox.NamedNode(s)) for s in subjects), key=lambda v: _natural_key(v.iri))
+    name = iri[len(base_uri + "graph/"):] if iri.startswith(base_uri + "graph/") else iri
+    title = ("Grafo " if lang == "es" else "Graph ") + name
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+    chrome = Chrome(lang, title, canonical, doc_alternates(url_for_extension),
+                    templating.site_path("sparql") + "?query=" + quote(query, safe=""))
+    return render("ld/graph.html", chrome, iri=iri, title=title, triples=triples, items=items)
+
+
 def not_found_html(store, base_uri: str, iri: str, lang: str) -> str:
     kind = iri[len(base_uri + "id/"):].split("/")[0] if iri.startswith(base_uri + "id/") else ""
     counts = kind_counts(store, base_uri)

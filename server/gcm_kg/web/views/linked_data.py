@@ -12,6 +12,7 @@ URL layout (``{base}`` is ``Settings.base_uri``, by default ``https://w3id.org/g
 ``/list/{kind}``                          HTML list of the things of a kind
 ``/ontology[/0.1.0]``                     the ontology: 303 to ``/ontology.{ext}``
 ``/shapes[/{name}]``                      the SHACL shapes: 303 to ``/shapes.{ext}``
+``/graph/{name}``                         a named graph: 303 to ``/graph/{name}.{ext}`` (what it is + its statements)
 ``/.well-known/void``                     VoID + DCAT description of the dataset
 ``/download/gcm-kg.{nt,ttl,jsonld,nq}``   dumps (``.gz`` too, or gzip by Accept-Encoding)
 ``/validate``                             SHACL validation of posted RDF
@@ -204,6 +205,38 @@ def document(key: str):
     return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext)
 
 
+# -- named graphs -----------------------------------------------------------------------------------
+
+@bp.get("/graph/<path:key>")
+def named_graph(key: str):
+    """The named graph ``{base}graph/{key}`` names a graph, not a document: 303 to the document
+    Accept chooses (``/graph/{key}.{ext}``), which holds what the graph is and its statements."""
+    settings, store, urls = get_settings(), get_store(), get_public_urls()
+    sizes = ld.named_graph_sizes(store)
+    if ld.graph_iri(settings.base_uri, key) in sizes:
+        ext, _ = _pick_extension(None)
+        return _see_other(ld.graph_path(key, ext))
+    stem, ext = ld.split_extension(key)
+    iri = ld.graph_iri(settings.base_uri, stem)
+    if ext is None or iri not in sizes:
+        return _not_found(ld.graph_iri(settings.base_uri, key))
+
+    def url_for_ext(e: str) -> str:
+        return urls.path(ld.graph_path(stem, e))
+
+    if ext == "html":
+        lang = _lang()
+        body = _cached(("graph-html", iri, lang, urls.root), lambda: html_pages.graph_html(
+            store, settings.base_uri, iri, lang, triples=sizes[iri], url_for_extension=url_for_ext,
+            canonical=url_for_ext("html")))
+        return _document(body, ext, negotiated=False, url_for_ext=url_for_ext, html=True)
+    doc_url = urls.url(ld.graph_path(stem, ext))
+    body = _cached(("graph", iri, ext, doc_url), lambda: ld.serialize(
+        ld.graph_description(store, iri, dd.dataset_iri(settings), sizes[iri], doc_url), ext,
+        id_namespace=settings.base_uri + "id/"))
+    return _document(body, ext, negotiated=False, url_for_ext=url_for_ext)
+
+
 @bp.get("/list/<kind>")
 def list_page(kind: str):
     settings, store = get_settings(), get_store()
@@ -219,7 +252,12 @@ def list_page(kind: str):
 
 @bp.get("/")
 def landing():
+    """The landing page; an RDF client asking for the root (``https://w3id.org/gcm-kg/`` leads
+    here) gets 303 to the dataset's VoID description in the format it asked for."""
     settings, store, urls = get_settings(), get_store(), get_public_urls()
+    ext = ld.choose_root_extension(request_accept())
+    if ext != "html":
+        return _see_other(f".well-known/void?format={ext}")
     lang = _lang()
 
     def make():
