@@ -176,6 +176,9 @@ def test_the_query_string_goes_along(apache, served):
     response = requests.get(f"{apache.base}/gcm-kg/id/objective/9?lang=es", headers={"Accept": "text/html"},
                             allow_redirects=False, timeout=10)
     assert response.headers["Location"] == f"{served.base}/id/objective/9?lang=es"
+    page = requests.get(f"{apache.base}/gcm-kg/id/objective/9?lang=es", headers={"Accept": "text/html"}, timeout=30)
+    assert page.status_code == 200 and page.url == f"{served.base}/doc/objective/9.html?lang=es"
+    assert '<html lang="es">' in page.text
 
 
 def test_paths_that_are_no_uri_of_ours_are_not_forwarded(apache):
