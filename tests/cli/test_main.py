@@ -117,3 +117,27 @@ def test_serve_help_explains_caching(capsys):
     out = " ".join(capsys.readouterr().out.split())
     assert "--cache-max-age SECONDS how long a cache in front may reuse a GET answer" in out
     assert "--data-version TEXT version of the --endpoint's data" in out
+
+
+# -- w3id-rules -------------------------------------------------------------------------------------
+
+def test_w3id_rules_writes_the_htaccess_for_the_target(capsys, tmp_path):
+    from gcm_kg.services.w3id import htaccess
+
+    assert main(["w3id-rules", "--target", "https://kg.example.net/"]) == 0
+    assert capsys.readouterr().out == htaccess("https://kg.example.net/")
+    out = tmp_path / ".htaccess"
+    assert main(["w3id-rules", "--target", "https://kg.example.net/", "--output", str(out)]) == 0
+    assert out.read_text() == htaccess("https://kg.example.net/")
+
+
+def test_w3id_rules_with_a_bad_target_exits_2_saying_why(capsys):
+    assert main(["w3id-rules", "--target", "kg.example.net"]) == 2
+    assert "not an absolute http:// or https:// URL" in capsys.readouterr().err
+
+
+def test_w3id_rules_help_names_the_repository_and_what_is_forwarded(capsys):
+    with pytest.raises(SystemExit):
+        main(["w3id-rules", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "perma-id/w3id.org" in out and "graph/" in out and "302" in out

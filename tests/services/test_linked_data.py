@@ -86,3 +86,43 @@ def test_turtle_gets_one_prefix_per_kind_of_instance():
     assert {q.triple for q in ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE)} == set(triples)
     with pytest.raises(ValueError):
         ld.serialize(triples, "html")
+
+
+# -- the root and the named graphs ------------------------------------------------------------------
+
+@pytest.mark.parametrize("accept, expected", [
+    (None, "html"),                                           # the landing page, as always
+    ("*/*", "html"),
+    ("text/html,application/xhtml+xml;q=0.9,*/*;q=0.8", "html"),
+    ("text/turtle", "ttl"),                                   # an RDF client: the dataset's description
+    ("application/ld+json", "jsonld"),
+    ("application/rdf+xml, text/html;q=0.5", "rdf"),
+    ("text/turtle;q=0.5, text/html", "html"),
+    ("text/turtle, text/html", "html"),                       # equal weights: the page
+    ("image/png", "html"),
+])
+def test_choose_root_extension(accept, expected):
+    assert ld.choose_root_extension(accept) == expected
+
+
+def test_graph_paths_and_iris():
+    assert ld.graph_iri(BASE, "gcm/objectives") == BASE + "graph/gcm/objectives"
+    assert ld.graph_path("gcm/objectives") == "/graph/gcm/objectives"
+    assert ld.graph_path("gcm/objectives", "ttl") == "/graph/gcm/objectives.ttl"
+
+
+def test_a_graph_document_says_what_the_graph_is_then_holds_its_statements(store):
+    graph, dataset, doc = BASE + "graph/g", BASE + "id/dataset/d", BASE + "graph/g.ttl"
+    size = ld.named_graph_sizes(store)[graph]
+    triples = ld.graph_description(store, graph, dataset, size, doc)
+    g = ox.NamedNode(graph)
+    assert ox.Triple(g, ox.NamedNode(ld.RDF_TYPE), ox.NamedNode(ld.SD + "NamedGraph")) in triples
+    assert ox.Triple(g, ox.NamedNode(ld.SD + "name"), g) in triples
+    assert ox.Triple(ox.NamedNode(dataset), ox.NamedNode(ld.VOID + "subset"), g) in triples
+    assert ox.Triple(ox.NamedNode(doc), ox.NamedNode(ld.FOAF + "primaryTopic"), g) in triples
+    stated = list(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
+    assert size == len(stated) > 0
+    count = [t.object.value for t in triples if t.subject == g and t.predicate.value == ld.VOID + "triples"]
+    assert count == [str(size)]
+    assert len(triples) == 7 + size
+    assert all(any(t.subject == s.subject and t.predicate == s.predicate for t in triples) for s in stated)

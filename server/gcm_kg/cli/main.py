@@ -1,4 +1,4 @@
-"""The ``gcm-kg`` command line: validate, export, build, load, serve, query, search.
+"""The ``gcm-kg`` command line: validate, export, build, load, serve, query, search, w3id-rules.
 
 Each subcommand parses its options here and calls one plain function of the module that owns the
 concern; exit codes are the contract CI pipelines rely on (0 ok, 1 findings, 2 bad input).
@@ -369,14 +369,41 @@ def _run_search(args) -> int:
                           out=sys.stdout, err=sys.stderr)
 
 
+def _add_w3id_rules(sub) -> None:
+    p = sub.add_parser("w3id-rules", help="write the w3id.org redirect rules for a deployment",
+                       description="Write the .htaccess of the gcm-kg/ folder of the w3id.org repository "
+                                   "(github.com/perma-id/w3id.org): every URI under https://w3id.org/gcm-kg/ "
+                                   "(the root, id/…, ontology, shapes/…, graph/…) is redirected (302, keeping "
+                                   "Accept and the query string) to the same path under --target. "
+                                   "Exit 2 when --target is not an absolute http(s) URL.")
+    p.add_argument("--target", required=True, metavar="URL",
+                   help="public root of the deployment, as given to `gcm-kg serve --public-url`, "
+                        "e.g. https://gcm-kg.example.org/")
+    p.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+    p.set_defaults(func=_run_w3id_rules)
+
+
+def _run_w3id_rules(args) -> int:
+    from gcm_kg.services.w3id import htaccess
+
+    rules = htaccess(args.target)
+    if args.output:
+        args.output.write_text(rules, encoding="utf-8")
+    else:
+        sys.stdout.write(rules)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gcm-kg", description="The GCM knowledge graph: validate RDF against its shapes, export it, "
                                    "build or load a store, serve the SPARQL endpoint and linked data, "
-                                   "run canned research queries, search the texts.")
+                                   "run canned research queries, search the texts, "
+                                   "write the w3id.org redirect rules.")
     parser.add_argument("--version", action="version", version=f"gcm-kg {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_validate, _add_export, _add_build, _add_load, _add_serve, _add_query, _add_search):
+    for add in (_add_validate, _add_export, _add_build, _add_load, _add_serve, _add_query, _add_search,
+                _add_w3id_rules):
         add(sub)
     return parser
 

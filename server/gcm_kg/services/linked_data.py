@@ -11,6 +11,9 @@ Plain functions, no Flask. The views in :mod:`gcm_kg.web.views.linked_data` call
 * **Descriptions.** :func:`description` is what a document about a thing holds: all its triples as
   subject with blank nodes closed (the Concise Bounded Description), the labels of what it links to,
   the statements pointing at it (and their subjects' labels), and ``<doc> foaf:primaryTopic <thing>``.
+* **Named graphs.** Each named graph ``{base}graph/{name}`` is served at ``/graph/{name}`` too:
+  :func:`graph_description` is what its document holds (what the graph is, in VoID and the SPARQL
+  1.1 Service Description vocabulary, then every statement in it).
   Everything is computed with SPARQL on pyoxigraph and serialised by pyoxigraph's own writers.
 """
 
@@ -22,9 +25,9 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from gcm_kg.core.negotiation import negotiate
+from gcm_kg.core.negotiation import negotiate, parse_accept, quality
 from gcm_kg.rdf import formats
-from gcm_kg.core.namespaces import DCT, FOAF, PREFIXES, RDF_TYPE, RDFS, SCHEMA, SKOS
+from gcm_kg.core.namespaces import DCT, FOAF, PREFIXES, RDF_TYPE, RDFS, SCHEMA, SD, SKOS, VOID, XSD
 
 
 #: Properties whose values name a thing, best first (used for labels in documents and pages).
@@ -79,6 +82,18 @@ def choose_extension(accept: str | None) -> tuple[str, bool]:
     if chosen is None:
         return DEFAULT_EXTENSION, False
     return _NEGOTIABLE[chosen], True
+
+
+def choose_root_extension(accept: str | None) -> str:
+    """The document for the site's root: the landing page (``html``) unless Accept gives one of the
+    RDF formats a higher weight than HTML, when the root's RDF is the dataset's VoID description in
+    that format. ``*/*``, no Accept and browsers get the page, as the root always answered."""
+    rdf_types = [m for m, ext in _NEGOTIABLE.items() if ext != "html"]
+    chosen = negotiate(accept, rdf_types)
+    if chosen is None:
+        return "html"
+    ranges = parse_accept(accept)
+    return _NEGOTIABLE[chosen] if quality(chosen, ranges) > quality(DOC_FORMATS["html"].media_type, ranges) else "html"
 
 
 def extension_for_format_param(value: str) -> str | None:
@@ -230,6 +245,46 @@ def serialize(triples: Iterable[ox.Triple], extension: str, *, id_namespace: str
     if fmt == ox.RdfFormat.RDF_XML:
         return ox.serialize(triples, format=fmt, prefixes=used_prefixes(triples, prefixes))
     return ox.serialize(triples, format=fmt)
+
+
+# -- named graphs -----------------------------------------------------------------------------------
+
+def graph_iri(base_uri: str, name: str) -> str:
+    """``gcm/objectives`` → ``{base}graph/gcm/objectives``."""
+    return base_uri + "graph/" + name
+
+
+def graph_path(name: str, extension: str | None = None) -> str:
+    """``gcm/objectives`` → ``/graph/gcm/objectives`` (or ``/graph/gcm/objectives.ttl``)."""
+    return f"/graph/{name}" + (f".{extension}" if extension else "")
+
+
+def named_graph_sizes(store) -> dict[str, int]:
+    """How many statements each named graph of the store holds, by graph IRI."""
+    return store.counts().graphs
+
+
+def graph_description(store, iri: str, dataset: str, triples: int, document: str | None = None) -> list[ox.Triple]:
+    """What the document of the named graph ``iri`` holds: the graph as a ``void:Dataset`` and an
+    ``sd:NamedGraph`` of the SPARQL 1.1 Service Description (§3.2.5) with its size, the subset of
+    ``dataset`` it is (as the VoID description says), ``<document> foaf:primaryTopic`` it, then every
+    statement of the graph (as triples: a document has no graphs of its own)."""
+    graph, subject = ox.NamedNode(iri), ox.NamedNode(dataset)
+    described = [
+        ox.Triple(graph, ox.NamedNode(RDF_TYPE), ox.NamedNode(VOID + "Dataset")),
+        ox.Triple(graph, ox.NamedNode(RDF_TYPE), ox.NamedNode(SD + "NamedGraph")),
+        ox.Triple(graph, ox.NamedNode(SD + "name"), graph),
+        ox.Triple(graph, ox.NamedNode(VOID + "triples"), ox.Literal(str(triples), datatype=ox.NamedNode(XSD + "integer"))),
+        ox.Triple(subject, ox.NamedNode(VOID + "subset"), graph),
+    ]
+    if document:
+        doc = ox.NamedNode(document)
+        described.append(ox.Triple(doc, ox.NamedNode(RDF_TYPE), ox.NamedNode(FOAF + "Document")))
+        described.append(ox.Triple(doc, ox.NamedNode(FOAF + "primaryTopic"), graph))
+    seen = set(described)
+    statements = [t for t in store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(iri)} {{ ?s ?p ?o }} }}")
+                  if t not in seen]
+    return described + statements
 
 
 def minted_subjects(store, base_uri: str) -> list[str]:

@@ -4,7 +4,9 @@
 to one store and one :class:`~gcm_kg.core.settings.Settings`. Views stay thin: they read the
 request, call plain functions of :mod:`gcm_kg.services`, and let exceptions reach the one error
 table of :mod:`gcm_kg.web.errors`; a response chosen by the Accept header gets ``Vary: Accept``
-from one hook (:func:`gcm_kg.web.context.vary_on_accept`).
+from one hook (:func:`gcm_kg.web.context.vary_on_accept`), a page whose language
+``Accept-Language`` chose gets ``Vary: Accept-Language`` from another
+(:func:`gcm_kg.web.language.vary_on_accept_language`).
 
 With ``Settings.proxy_headers`` the app trusts the ``X-Forwarded-For``, ``-Proto``, ``-Host``,
 ``-Port`` and ``-Prefix`` headers of one proxy in front (werkzeug's ``ProxyFix``); without it they
@@ -21,6 +23,7 @@ from gcm_kg.store.base import GraphStore
 from gcm_kg.store.factory import open_store
 from gcm_kg.web import errors
 from gcm_kg.web.context import vary_on_accept
+from gcm_kg.web.language import vary_on_accept_language
 from gcm_kg.web.views import api as api_views
 from gcm_kg.web.views import charts as chart_views
 from gcm_kg.web.views import linked_data as linked_data_views
@@ -45,4 +48,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         # each header is the one it set (earlier ones came from the client and are not trusted).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)
     app.after_request(vary_on_accept)
+    app.after_request(vary_on_accept_language)
     return app

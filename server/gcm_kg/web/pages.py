@@ -2,7 +2,7 @@
 
 Each page is built in two steps: a plain data model read from the store with SPARQL (pyoxigraph),
 then a template under ``templates/ld/`` (through :mod:`gcm_kg.web.templating`). Labels follow the
-reader's language (``en`` or ``es``, from ``Accept-Language``) with English, then untagged, then any
+reader's language (``en`` or ``es``, from ``?lang=`` or ``Accept-Language``: :mod:`gcm_kg.web.language`) with English, then untagged, then any
 label as fallbacks; the terms the graph reuses from other vocabularies are labelled by
 :mod:`gcm_kg.web.labels`. Nothing here needs JavaScript; the small diagram is inline SVG laid out
 here and drawn by ``templates/ld/diagram.html``.
@@ -23,8 +23,6 @@ from gcm_kg.core.namespaces import DCT, OA, PREFIXES, PROV, RDF, RDF_TYPE, RDFS,
 from gcm_kg.web import templating
 from gcm_kg.web.labels import vocabulary_labels
 
-
-LANGUAGES = ("en", "es")
 
 # -- words of the page chrome, in both languages -----------------------------------------------------
 _TEXT = {
@@ -62,13 +60,6 @@ _DIAGRAM_SKIP = {RDF_TYPE, SKOS + "inScheme", SKOS + "topConceptOf", SKOS + "has
 
 def text(lang: str) -> dict[str, str]:
     return _TEXT.get(lang, _TEXT["en"])
-
-
-def choose_language(accept_language) -> str:
-    """``en`` or ``es`` from a werkzeug ``LanguageAccept`` (English when nothing matches)."""
-    if accept_language is None:
-        return "en"
-    return accept_language.best_match(LANGUAGES, default="en") or "en"
 
 
 def humanize(iri: str) -> str:
@@ -467,6 +458,8 @@ class Chrome:
     canonical: str | None = None
     alternates: list[tuple[str, str, str]] = field(default_factory=list)  # (label, href, media type)
     sparql_href: str | None = None
+    #: The page the language versions (hreflang, the switcher) are of, when not the canonical one.
+    language_page: str | None = None
 
     @property
     def t(self) -> dict[str, str]:
@@ -583,6 +576,21 @@ def list_html(store, base_uri: str, kind: str, lang: str) -> str:
     chrome = Chrome(lang, heading, canonical=templating.site_path(f"list/{kind}"))
     return render("ld/list.html", chrome, heading=heading, kind=kind,
                   items=list_items(store, base_uri, kind, lang), prefix=f"{base_uri}id/{kind}/")
+
+
+def graph_html(store, base_uri: str, iri: str, lang: str, *, triples: int, url_for_extension, canonical: str) -> str:
+    """The page of the named graph ``iri``: its IRI and size, and the things it states something about."""
+    subjects = [row["s"].value for row in store.query(
+        f"SELECT DISTINCT ?s WHERE {{ GRAPH <{ox.NamedNode(iri).value}> {{ ?s ?p ?o }} FILTER(isIRI(?s)) }}")]
+    builder = PageBuilder(store, base_uri, lang)
+    builder.labels.load(subjects)
+    items = sorted((builder.term_value(ox.NamedNode(s)) for s in subjects), key=lambda v: _natural_key(v.iri))
+    name = iri[len(base_uri + "graph/"):] if iri.startswith(base_uri + "graph/") else iri
+    title = ("Grafo " if lang == "es" else "Graph ") + name
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+    chrome = Chrome(lang, title, canonical, doc_alternates(url_for_extension),
+                    templating.site_path("sparql") + "?query=" + quote(query, safe=""))
+    return render("ld/graph.html", chrome, iri=iri, title=title, triples=triples, items=items)
 
 
 def not_found_html(store, base_uri: str, iri: str, lang: str) -> str:

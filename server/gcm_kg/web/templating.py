@@ -16,6 +16,7 @@ from pathlib import Path
 from flask import has_request_context
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from gcm_kg.web import language
 from gcm_kg.web.context import get_public_urls
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -31,13 +32,20 @@ def site_path(path: str = "") -> str:
     trusted with ``--proxy-headers``) the prefix comes first, so every link of a page works behind
     the proxy; the pages are cached per public root. Outside a request (a template rendered on its
     own) the root is ``/``. Templates call it as ``site('list/objective')``.
+
+    A page asked for in a language by its URL (``?lang=es``) keeps it in every link
+    (:func:`gcm_kg.web.language.with_language`), so a reader stays in the language they chose.
     """
     if has_request_context():
-        return get_public_urls().path(path)
+        return language.with_language(get_public_urls().path(path))
     return "/" + path.lstrip("/")
 
 
 environment.globals["site"] = site_path
+environment.globals["with_language"] = language.with_language
+environment.globals["language_versions"] = language.language_versions
+environment.globals["current_page"] = language.current_page
+environment.globals["requested_language"] = language.requested_language
 
 
 def render(template: str, **context) -> str:

@@ -12,6 +12,7 @@ URL layout (``{base}`` is ``Settings.base_uri``, by default ``https://w3id.org/g
 ``/list/{kind}``                          HTML list of the things of a kind
 ``/ontology[/0.1.0]``                     the ontology: 303 to ``/ontology.{ext}``
 ``/shapes[/{name}]``                      the SHACL shapes: 303 to ``/shapes.{ext}``
+``/graph/{name}``                         a named graph: 303 to ``/graph/{name}.{ext}`` (what it is + its statements)
 ``/.well-known/void``                     VoID + DCAT description of the dataset
 ``/download/gcm-kg.{nt,ttl,jsonld,nq}``   dumps (``.gz`` too, or gzip by Accept-Encoding)
 ``/validate``                             SHACL validation of posted RDF
@@ -28,12 +29,11 @@ from urllib.parse import quote
 from flask import Blueprint, Response, redirect, request
 
 from gcm_kg.core.errors import Refusal
-from gcm_kg.core.negotiation import add_vary
 from gcm_kg.services import citation
 from gcm_kg.services import dataset_description as dd
 from gcm_kg.rdf import export
 from gcm_kg.web import pages as html_pages
-from gcm_kg.web import templating
+from gcm_kg.web import language, templating
 from gcm_kg.services import linked_data as ld
 from gcm_kg.web.context import get_public_urls, get_settings, get_store, request_accept
 from gcm_kg.rdf.formats import content_type
@@ -64,28 +64,36 @@ def _cached(key, make):
 
 
 def _lang() -> str:
-    return html_pages.choose_language(request.accept_languages if request.headers.get("Accept-Language") else None)
+    return language.page_language()
 
 
-def _see_other(path: str) -> Response:
+def _page_key(lang: str) -> tuple:
+    """What a cached page depends on besides its content: its language, and whether the URL named
+    it (its links then keep ``?lang=``), and the public root its links are written under."""
+    return lang, language.requested_language(), get_public_urls().root
+
+
+def _see_other(path: str, *, html: bool = False) -> Response:
     """303 to ``path`` under the site root (RFC 9110 §15.4.4); ``Vary: Accept`` comes with reading
-    Accept (:func:`gcm_kg.web.context.request_accept`), so a redirect Accept did not choose has none."""
+    Accept (:func:`gcm_kg.web.context.request_accept`), so a redirect Accept did not choose has none.
+    To a page (``html``), the language the URL named goes along."""
     location = get_public_urls().path(path)
+    if html:
+        location = language.with_language(location)
     response = redirect(location, code=303)
     response.set_data(f"See {location}\n")
     response.mimetype = "text/plain"
     return response
 
 
-def _document(body: bytes | str, ext: str, *, negotiated: bool, url_for_ext, html: bool = False) -> Response:
+def _document(body: bytes | str, ext: str, *, negotiated: bool, url_for_ext) -> Response:
     """A document response with the headers every linked-data document carries.
 
-    (``Vary: Accept`` comes with reading Accept, see :func:`gcm_kg.web.context.request_accept`.)
+    (``Vary: Accept`` comes with reading Accept, see :func:`gcm_kg.web.context.request_accept`;
+    ``Vary: Accept-Language`` with reading it, see :func:`gcm_kg.web.language.page_language`.)
     """
     fmt = ld.DOC_FORMATS[ext]
     response = _cacheable(body, content_type(fmt.media_type), url_for_ext(ext) if negotiated else None)
-    if html:
-        add_vary(response.headers, "Accept-Language")
     response.headers["Link"] = ld.alternate_links(url_for_ext, ext)
     return response.make_conditional(request)
 
@@ -151,7 +159,7 @@ def _not_found(iri: str) -> Response:
 
 @bp.get("/id/")
 def id_root():
-    return _see_other("")
+    return _see_other("", html=True)
 
 
 @bp.get("/id/<path:key>")
@@ -159,7 +167,7 @@ def thing(key: str):
     settings, store = get_settings(), get_store()
     if key.endswith("/"):  # /id/objective/ : the list of objectives
         kind = key.strip("/")
-        return _see_other(f"list/{quote(kind)}")
+        return _see_other(f"list/{quote(kind)}", html=True)
     iri = ld.thing_iri(settings.base_uri, key)
     if not ld.exists(store, iri):
         return _not_found(iri)
@@ -167,7 +175,7 @@ def thing(key: str):
     if cite_ext and citation.citable_kind(store, iri):
         return _see_other(ld.doc_path(key, cite_ext))
     ext, _ = _pick_extension(None)
-    return _see_other(ld.doc_path(key, ext))
+    return _see_other(ld.doc_path(key, ext), html=ext == "html")
 
 
 @bp.get("/doc/<path:key>")
@@ -194,9 +202,9 @@ def document(key: str):
 
     if ext == "html":
         lang = _lang()
-        body = _cached(("html", iri, lang, urls.root), lambda: html_pages.entity_html(
+        body = _cached(("html", iri, _page_key(lang)), lambda: html_pages.entity_html(
             store, settings.base_uri, iri, lang, url_for_ext, canonical=url_for_ext("html")))
-        return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext, html=True)
+        return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext)
     doc_url = urls.url(ld.doc_path(stem))
     body = _cached(("rdf", iri, ext, doc_url), lambda: ld.serialize(
         _cached(("description", iri, doc_url), lambda: ld.description(store, iri, doc_url)), ext,
@@ -204,22 +212,57 @@ def document(key: str):
     return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext)
 
 
+# -- named graphs -----------------------------------------------------------------------------------
+
+@bp.get("/graph/<path:key>")
+def named_graph(key: str):
+    """The named graph ``{base}graph/{key}`` names a graph, not a document: 303 to the document
+    Accept chooses (``/graph/{key}.{ext}``), which holds what the graph is and its statements."""
+    settings, store, urls = get_settings(), get_store(), get_public_urls()
+    sizes = ld.named_graph_sizes(store)
+    if ld.graph_iri(settings.base_uri, key) in sizes:
+        ext, _ = _pick_extension(None)
+        return _see_other(ld.graph_path(key, ext), html=ext == "html")
+    stem, ext = ld.split_extension(key)
+    iri = ld.graph_iri(settings.base_uri, stem)
+    if ext is None or iri not in sizes:
+        return _not_found(ld.graph_iri(settings.base_uri, key))
+
+    def url_for_ext(e: str) -> str:
+        return urls.path(ld.graph_path(stem, e))
+
+    if ext == "html":
+        lang = _lang()
+        body = _cached(("graph-html", iri, _page_key(lang)), lambda: html_pages.graph_html(
+            store, settings.base_uri, iri, lang, triples=sizes[iri], url_for_extension=url_for_ext,
+            canonical=url_for_ext("html")))
+        return _document(body, ext, negotiated=False, url_for_ext=url_for_ext)
+    doc_url = urls.url(ld.graph_path(stem, ext))
+    body = _cached(("graph", iri, ext, doc_url), lambda: ld.serialize(
+        ld.graph_description(store, iri, dd.dataset_iri(settings), sizes[iri], doc_url), ext,
+        id_namespace=settings.base_uri + "id/"))
+    return _document(body, ext, negotiated=False, url_for_ext=url_for_ext)
+
+
 @bp.get("/list/<kind>")
 def list_page(kind: str):
     settings, store = get_settings(), get_store()
-    lang = _lang()
     if kind not in html_pages.kind_counts(store, settings.base_uri):
         raise Refusal.not_found(f"no things of kind {kind!r} here")
-    body = _cached(("list", kind, lang, get_public_urls().root),
+    lang = _lang()  # after the 404: a refusal does not depend on the reader's language
+    body = _cached(("list", kind, _page_key(lang)),
                    lambda: html_pages.list_html(store, settings.base_uri, kind, lang))
-    response = Response(body, content_type="text/html; charset=utf-8")
-    response.headers["Vary"] = "Accept-Language"
-    return response
+    return Response(body, content_type="text/html; charset=utf-8")
 
 
 @bp.get("/")
 def landing():
+    """The landing page; an RDF client asking for the root (``https://w3id.org/gcm-kg/`` leads
+    here) gets 303 to the dataset's VoID description in the format it asked for."""
     settings, store, urls = get_settings(), get_store(), get_public_urls()
+    ext = ld.choose_root_extension(request_accept())
+    if ext != "html":
+        return _see_other(f".well-known/void?format={ext}")
     lang = _lang()
 
     def make():
@@ -238,9 +281,8 @@ def landing():
         return html_pages.landing_html(store, settings.base_uri, lang, counts=store.counts(), dataset=info,
                                        dumps=pub.dumps(urls), example_query=example)
 
-    body = _cached(("landing", lang, urls.root), make)
+    body = _cached(("landing", _page_key(lang)), make)
     response = Response(body, content_type="text/html; charset=utf-8")
-    response.headers["Vary"] = "Accept-Language"
     response.headers["Link"] = (f'<{urls.path(".well-known/void")}>; rel="describedby"; type="text/turtle", '
                                 f'<{urls.path("sparql")}>; rel="service"')
     return response
@@ -261,7 +303,7 @@ def void():
         from gcm_kg.web import vocab_pages
 
         body = vocab_pages.void_html(store, settings, triples, _lang(), url_for_ext)
-        return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext, html=True)
+        return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext)
     fmt = ld.DOC_FORMATS[ext].rdf_format
     import pyoxigraph as ox
 
@@ -346,8 +388,8 @@ def _vocab(kind: str, ext: str | None):
 
     if ext == "html":
         lang = _lang()
-        body = _cached((kind, "html", lang, urls.root), lambda: vocab_pages.html(kind, store, settings, lang, url_for_ext))
-        return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext, html=True)
+        body = _cached((kind, "html", _page_key(lang)), lambda: vocab_pages.html(kind, store, settings, lang, url_for_ext))
+        return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext)
     doc_url = urls.url(f"{kind}.{ext}")  # /{kind} itself is the 303 alias of the vocabulary's IRI
     body = _cached((kind, ext, doc_url), lambda: ld.serialize(vocab_pages.triples(kind, store, settings, doc_url), ext,
                                         id_namespace=settings.base_uri + "id/"))
@@ -356,7 +398,7 @@ def _vocab(kind: str, ext: str | None):
 
 def _vocab_redirect(kind: str, fragment: str = ""):
     ext, _ = _pick_extension(None)
-    return _see_other(f"{kind}.{ext}" + (fragment if ext == "html" else ""))
+    return _see_other(f"{kind}.{ext}" + (fragment if ext == "html" else ""), html=ext == "html")
 
 
 @bp.get("/ontology")

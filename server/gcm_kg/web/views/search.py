@@ -15,7 +15,7 @@ from flask import Flask, Response, current_app, request
 
 from gcm_kg.core.errors import Refusal
 from gcm_kg.services import search
-from gcm_kg.web import pages
+from gcm_kg.web import language, pages
 from gcm_kg.web.context import get_public_urls, get_settings
 from gcm_kg.web.paging import int_arg, page_url, paging_links
 
@@ -81,7 +81,10 @@ def _facet_links(page: search.SearchPage, lang: str) -> dict[str, list[dict]]:
 
 
 def search_page() -> Response:
-    lang = pages.choose_language(request.accept_languages)
+    # Here ``lang`` is also the filter "only texts in this language": a value that is neither
+    # language of the pages is the search's to report (on the page, 400), so the page falls back
+    # to Accept-Language instead of refusing first.
+    lang = language.page_language(refuse_unknown=False)
     text = request.args.get("q", "")
     page = error = None
     limit = search.DEFAULT_LIMIT
@@ -95,7 +98,7 @@ def search_page() -> Response:
             error = refusal.detail
     url = get_public_urls().path("search")
     chrome = pages.Chrome(lang, (text + " · " if text else "") + ("Búsqueda" if lang == "es" else "Search"),
-                          canonical=url)
+                          canonical=url, language_page=language.current_page())
     body = pages.render(
         "search/results.html", chrome, query=text, error=error, page=page,
         hits=[(hit, _href(hit.iri)) for hit in page.hits] if page else [],
