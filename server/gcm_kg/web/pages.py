@@ -595,10 +595,12 @@ def not_found_html(store, base_uri: str, iri: str, lang: str) -> str:
 
 
 def landing_html(store, base_uri: str, lang: str, *, counts, dataset: dict, dumps: list[dict],
-                 example_query: str = "") -> str:
+                 example_query: str = "", release=None, releases: list[dict] = ()) -> str:
+    """The landing page; ``release`` is the data's :class:`~gcm_kg.services.releases.ReleaseRecord`
+    (None when the graph states none) and ``releases`` the published ones (newest first)."""
     kinds = kind_counts(store, base_uri)
     chrome = Chrome(lang, dataset.get("title") or "gcm-kg", canonical=templating.site_path(""))
     entry = [(k, kind_heading(k, lang), kinds[k]) for k, _, _ in KINDS if k in kinds]
     entry += [(k, kind_heading(k, lang), n) for k, n in sorted(kinds.items()) if k not in {e[0] for e in entry}]
     return render("ld/landing.html", chrome, counts=counts, kinds=entry, dataset=dataset, dumps=dumps,
-                  example_query=example_query)
+                  example_query=example_query, release=release, releases=releases)
