@@ -20,7 +20,6 @@ from gcm_kg.store.embedded import EmbeddedStore
 from gcm_kg.store.shipped import shipped_quads
 from tests.support.paths import FIXTURES, REPO
 
-ADMS = releases.ADMS
 TODAY = _dt.date(2026, 11, 30)  # the date of release 0.1.0, as data/release.ttl records it
 
 

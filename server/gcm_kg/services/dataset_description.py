@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from gcm_kg.rdf import export, releases as frozen
 from gcm_kg.services import releases
-from gcm_kg.core.namespaces import DCAT, DCT, DQV, GRAPH, OA, PREFIXES, PROV, SH, VOID, XSD
+from gcm_kg.core.namespaces import ADMS, DCAT, DCT, DQV, GRAPH, OA, PREFIXES, PROV, SH, VOID, XSD
 from gcm_kg.core.public_urls import PublicUrls
 
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
@@ -38,7 +38,7 @@ SPDX = "http://spdx.org/rdf/terms#"
 IANA = "https://www.iana.org/assignments/media-types/"
 
 #: Prefixes of the VoID document (namespaces.PREFIXES plus the few used only here).
-VOID_PREFIXES = {**PREFIXES, "spdx": SPDX, "dqv": DQV, "adms": releases.ADMS}
+VOID_PREFIXES = {**PREFIXES, "spdx": SPDX, "dqv": DQV, "adms": ADMS}
 
 
 def dataset_iri(settings) -> str:

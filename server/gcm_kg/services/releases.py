@@ -25,11 +25,10 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from gcm_kg.core.namespaces import DCAT, DCT, ID, PREFIXES, RDF_TYPE, XSD
+from gcm_kg.core.namespaces import ADMS, DCAT, DCT, ID, PREFIXES, RDF_TYPE, XSD
 from gcm_kg.rdf import export
 from gcm_kg.rdf.releases import FrozenRelease, ReleaseError, published, version_key, write_release
 
-ADMS = "http://www.w3.org/ns/adms#"
 DATASET = ID + "dataset/gcm-kg"
 RELEASE_FILE = Path("data") / "release.ttl"
 RELEASE_PREFIXES = {"dcat": DCAT, "dct": DCT, "adms": ADMS, "xsd": XSD, "rdf": PREFIXES["rdf"]}

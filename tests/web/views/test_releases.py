@@ -9,7 +9,7 @@ import gzip
 import pyoxigraph as ox
 import pytest
 
-from gcm_kg.core.namespaces import DCAT, DCT, SD
+from gcm_kg.core.namespaces import ADMS, DCAT, DCT, SD
 from gcm_kg.core.settings import Settings
 from gcm_kg.rdf import export
 from gcm_kg.rdf.releases import latest
@@ -70,7 +70,7 @@ def test_the_void_description_has_the_version_and_each_frozen_dump_with_its_chec
                    ox.Triple(dataset, ox.NamedNode(DCT + "issued"), date),
                    ox.Triple(dataset, ox.NamedNode(DCT + "modified"), date)]:
         assert triple in triples
-    assert any(t.predicate.value == releases.ADMS + "versionNotes" for t in triples if t.subject == dataset)
+    assert any(t.predicate.value == ADMS + "versionNotes" for t in triples if t.subject == dataset)
     recorded = RELEASE.recorded_sha256()
     for fmt in export.DUMP_FORMATS:
         url = ox.NamedNode(f"{ROOT}download/{RELEASE.version}/gcm-kg.{fmt}")

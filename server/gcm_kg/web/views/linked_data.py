@@ -30,7 +30,7 @@ from flask import Blueprint, Response, redirect, request
 
 from gcm_kg.core.errors import Refusal
 from gcm_kg.core.negotiation import add_vary
-from gcm_kg.services import citation, releases
+from gcm_kg.services import citation, releases, schema_org, signposting
 from gcm_kg.services import dataset_description as dd
 from gcm_kg.rdf import export
 from gcm_kg.rdf import releases as frozen
@@ -194,16 +194,24 @@ def document(key: str):
     def url_for_ext(e: str) -> str:
         return urls.path(ld.doc_path(stem, e))
 
+    doc_url = urls.url(ld.doc_path(stem))
+
+    def rdf_body(e: str) -> bytes:
+        return _cached(("rdf", iri, e, doc_url), lambda: ld.serialize(
+            _cached(("description", iri, doc_url), lambda: ld.description(store, iri, doc_url)), e,
+            id_namespace=settings.base_uri + "id/"))
+
     if ext == "html":
         lang = _lang()
         body = _cached(("html", iri, lang, urls.root), lambda: html_pages.entity_html(
-            store, settings.base_uri, iri, lang, url_for_ext, canonical=url_for_ext("html")))
-        return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext, html=True)
-    doc_url = urls.url(ld.doc_path(stem))
-    body = _cached(("rdf", iri, ext, doc_url), lambda: ld.serialize(
-        _cached(("description", iri, doc_url), lambda: ld.description(store, iri, doc_url)), ext,
-        id_namespace=settings.base_uri + "id/"))
-    return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext)
+            store, settings.base_uri, iri, lang, url_for_ext, canonical=url_for_ext("html"), jsonld=rdf_body("jsonld")))
+        response = _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext, html=True)
+    else:
+        response = _document(rdf_body(ext), ext, negotiated=negotiated, url_for_ext=url_for_ext)
+    signposts = _cached(("signposts", iri, ext, urls.root), lambda: signposting.entity_links(
+        urls, iri, stem, signposting.schema_types(store, iri), dd.summary(store, settings)["license"], ext))
+    response.headers["Link"] += ", " + signposting.header(signposts)
+    return response
 
 
 @bp.get("/list/<kind>")
@@ -240,13 +248,18 @@ def landing():
         return html_pages.landing_html(store, settings.base_uri, lang, counts=store.counts(), dataset=info,
                                        dumps=pub.dumps(urls), example_query=example,
                                        release=releases.current(store, dd.dataset_iri(settings)),
-                                       releases=pub.releases(urls))
+                                       releases=pub.releases(urls),
+                                       schema=schema_org.dataset(store, dd.dataset_iri(settings), urls, pub.dumps(urls)))
+
+    def links() -> str:
+        info = dd.summary(store, settings)
+        signposts = signposting.landing_links(urls, info["iri"], info["license"], dd.publication(store).dumps(urls))
+        return signposting.header(signposts + [signposting.Link(urls.path("sparql"), "service")])
 
     body = _cached(("landing", lang, urls.root), make)
     response = Response(body, content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept-Language"
-    response.headers["Link"] = (f'<{urls.path(".well-known/void")}>; rel="describedby"; type="text/turtle", '
-                                f'<{urls.path("sparql")}>; rel="service"')
+    response.headers["Link"] = _cached(("landing-links", urls.root), links)
     return response
 
 
