@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from gcm_kg.core.namespaces import DCAT, DCT
-from gcm_kg.rdf.rdfio import read_quads
+from gcm_kg.rdf.rdfio import RdfFileError, read_quads
 from gcm_kg.rdf.releases import ReleaseError, published
 from gcm_kg.services import releases
 from gcm_kg.store.embedded import EmbeddedStore
@@ -135,3 +135,13 @@ def test_a_release_that_cannot_be_cut_changes_nothing(checkout, version, notes, 
     with pytest.raises(ReleaseError, match=message):
         releases.cut(version, notes, checkout=checkout, quads_of=_quads_of(checkout), today=TODAY)
     assert {p: p.read_bytes() for p in checkout.rglob("*") if p.is_file()} == before
+
+
+def test_a_release_whose_dumps_cannot_be_made_leaves_no_record_of_it(checkout):
+    releases.cut("0.1.0", "First.", checkout=checkout, quads_of=_quads_of(checkout), today=TODAY)
+    before = (checkout / releases.RELEASE_FILE).read_bytes()
+    (checkout / "data" / "broken.ttl").write_text("<a:b> <a:c> .\n", "utf-8")  # the data no longer parse
+    with pytest.raises(RdfFileError, match="broken.ttl"):
+        releases.cut("0.2.0", "Second.", checkout=checkout, quads_of=_quads_of(checkout), today=TODAY)
+    assert (checkout / releases.RELEASE_FILE).read_bytes() == before
+    assert list(published(checkout / "releases")) == ["0.1.0"]

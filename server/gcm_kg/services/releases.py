@@ -171,8 +171,18 @@ def cut(version: str, notes: str, *, checkout: Path, quads_of: Callable[[], list
     records.append(ReleaseRecord(version, date, notes))
     turtle = ox.serialize(sorted(release_triples(records), key=str), format=ox.RdfFormat.TURTLE,
                           prefixes=RELEASE_PREFIXES)
-    (checkout / RELEASE_FILE).write_bytes(_HEADER.encode("utf-8") + turtle)
-    release = write_release(version, quads_of(), releases_root)
+    release_file = checkout / RELEASE_FILE
+    before = release_file.read_bytes() if release_file.is_file() else None
+    release_file.write_bytes(_HEADER.encode("utf-8") + turtle)
+    try:
+        release = write_release(version, quads_of(), releases_root)
+    except BaseException:
+        # No release folder, no record of it: the same command can run again.
+        if before is None:
+            release_file.unlink()
+        else:
+            release_file.write_bytes(before)
+        raise
     _update_citation_files(checkout, version, date, notes)
     return release
 
