@@ -1,4 +1,4 @@
-"""`pip install .` (not editable) gives a package that finds ontology, data, shapes and queries."""
+"""`pip install .` (not editable) gives a package that finds ontology, data, shapes, queries and releases."""
 
 import os
 import subprocess
@@ -22,7 +22,7 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_wheel_carries_every_resource_folder(wheel):
     names = zipfile.ZipFile(wheel).namelist()
-    for folder in ("ontology", "data", "shapes", "queries"):
+    for folder in ("ontology", "data", "shapes", "queries", "releases"):
         shipped = [p.relative_to(REPO).as_posix() for p in (REPO / folder).rglob("*") if p.is_file()]
         packaged = {n.split("_resources/", 1)[1] for n in names if n.startswith("gcm_kg/_resources/")}
         assert set(shipped) <= packaged, f"{folder}/ files missing from the wheel"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from gcm_kg.core.namespaces import BASE, DQV, PREFIXES, RDF_TYPE, RDFS, VANN
+from gcm_kg.core.namespaces import ADMS, BASE, DQV, PREFIXES, RDF_TYPE, RDFS, VANN
 from gcm_kg.core.settings import Settings
 from gcm_kg.services import dataset_description as dd
 from gcm_kg.store.embedded import EmbeddedStore
@@ -13,7 +13,7 @@ from gcm_kg.web.labels import VOCABULARY_FILE, vocabulary_labels
 
 #: Where the terms of the file may come from: the vocabularies the graph reuses, and licences.
 KNOWN_NAMESPACES = tuple(ns for prefix, ns in PREFIXES.items() if not ns.startswith(BASE)) + (
-    DQV, VANN, "http://spdx.org/rdf/terms#", "https://creativecommons.org/licenses/", "http://creativecommons.org/licenses/")
+    DQV, VANN, ADMS, "http://spdx.org/rdf/terms#", "https://creativecommons.org/licenses/", "http://creativecommons.org/licenses/")
 
 
 @pytest.fixture(scope="module")

@@ -41,8 +41,18 @@ def _objects(triples, predicate: str) -> list[str]:
     return sorted(t.object.value for t in triples if t.predicate.value == predicate)
 
 
+#: Signposting relations whose targets name resources elsewhere: the persistent URI to cite (w3id),
+#: the licence, the schema.org type. They are checked exactly, not as URLs of the site.
+ELSEWHERE = ("cite-as", "license", "type")
+
+
 def _links(header: str) -> list[str]:
-    return [link["url"] for link in requests.utils.parse_header_links(header)]
+    return [link["url"] for link in requests.utils.parse_header_links(header) if link.get("rel") not in ELSEWHERE]
+
+
+def _links_elsewhere(header: str) -> list[tuple[str, str]]:
+    return sorted((link["rel"], link["url"]) for link in requests.utils.parse_header_links(header)
+                  if link.get("rel") in ELSEWHERE)
 
 
 def site_links(client, **request) -> dict:
@@ -105,10 +115,12 @@ def site_links(client, **request) -> dict:
 
     landing = get("/", "text/html")
     found["references"] += [("landing Link", url) for url in _links(landing.headers["Link"])]
+    found["landing elsewhere"] = _links_elsewhere(landing.headers["Link"])
     found["references"] += [("landing dumps", href) for href in re.findall(r'href="([^"]*download/gcm-kg[^"]*)"', landing.text)]
 
     document = get("/doc/objective/9", "text/turtle")
     found["references"] += [("document Link", url) for url in _links(document.headers["Link"])]
+    found["document elsewhere"] = _links_elsewhere(document.headers["Link"])
     found["references"].append(("Content-Location", document.headers["Content-Location"]))
 
     found["303 thing"] = get("/id/objective/9", "text/turtle").headers["Location"]
@@ -130,6 +142,11 @@ def assert_all_under(root: str, found: dict) -> None:
     assert all(url.startswith(root + "download/gcm-kg.") for url in found["void:dataDump"]), found["void:dataDump"]
     assert f"SPARQLWrapper({endpoint!r})" in found["snippet:python"]
     assert f"endpoint={endpoint!r}" in found["snippet:client"]
+    licence = ("license", "https://creativecommons.org/licenses/by/4.0/")
+    assert found["landing elsewhere"] == sorted([("cite-as", "https://w3id.org/gcm-kg/id/dataset/gcm-kg"), licence,
+                                                 ("type", "https://schema.org/AboutPage"), ("type", "https://schema.org/Dataset")])
+    assert found["document elsewhere"] == sorted([("cite-as", "https://w3id.org/gcm-kg/id/objective/9"), licence,
+                                                  ("type", "https://schema.org/Thing")])
     assert found["openapi:servers"] == [{"url": root.rstrip("/")}]
     assert root in found["sitemap"] and root + "ontology.html" in found["sitemap"]
     assert found["config"]["publicEndpoint"] == endpoint

@@ -50,3 +50,13 @@ def test_no_other_module_of_the_web_layer_writes_html_by_hand():
             if re.search(pattern, source):
                 offenders.append(f"{path.relative_to(WEB)}: {pattern}")
     assert offenders == []
+
+
+@pytest.mark.parametrize("value", ["</script><script>alert(1)</script>", "<!-- x", "a & b > c"])
+def test_script_json_keeps_the_value_and_cannot_end_its_script_element(value):
+    import json
+
+    text = templating.script_json(json.dumps({"v": value}))
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"v": value}
+    assert templating.script_json(json.dumps({"v": value}).encode()) == text

@@ -1,4 +1,5 @@
-"""The ``gcm-kg`` command line: validate, export, build, load, serve, query, search, w3id-rules.
+"""The ``gcm-kg`` command line: validate, export, build, load, serve, query, search, w3id-rules,
+release, diff.
 
 Each subcommand parses its options here and calls one plain function of the module that owns the
 concern; exit codes are the contract CI pipelines rely on (0 ok, 1 findings, 2 bad input).
@@ -394,16 +395,97 @@ def _run_w3id_rules(args) -> int:
     return 0
 
 
+def _add_release(sub) -> None:
+    p = sub.add_parser(
+        "release", help="cut a release of the data, or check that the data are the current release",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Cut release VERSION of the data in this source tree: write data/release.ttl (DCAT 3\n"
+                    "versioning: dcat:version, dct:issued and dct:modified today, adms:versionNotes,\n"
+                    "dcat:previousVersion), freeze the four dumps, gzipped, with SHA256SUMS under\n"
+                    "releases/VERSION/, set the version and date in CITATION.cff and .zenodo.json and\n"
+                    "open the version's section of CHANGELOG.md. Commit all of it together.",
+        epilog="exit status: 0 done (with --check: the data are the current release), 1 with --check: the\n"
+               "  data differ from the release they state, 2 a bad version (not X.Y.Z, or not above every\n"
+               "  published release), no notes, or not run from a source tree.\n\n"
+               "examples:\n"
+               "  gcm-kg release --check\n"
+               "  gcm-kg release --version 0.2.0 --notes 'Adds the round table 4 questions.'")
+    p.add_argument("--version", dest="release_version", metavar="X.Y.Z", help="the version to cut")
+    p.add_argument("--notes", default="", help="what changed (adms:versionNotes, and CHANGELOG.md under Data)")
+    p.add_argument("--check", action="store_true",
+                   help="only say whether the shipped data are the release they state (their N-Quads dump has "
+                        "its recorded SHA-256)")
+    p.set_defaults(func=_run_release)
+
+
+def _run_release(args) -> int:
+    from gcm_kg.rdf.releases import ReleaseError
+    from gcm_kg.rdf.resources import source_checkout
+    from gcm_kg.services import releases
+    from gcm_kg.store.shipped import shipped_quads
+
+    if args.check:
+        result = releases.check(shipped_quads())
+        print(result.explain(), file=sys.stdout if result.ok else sys.stderr)
+        return 0 if result.ok else 1
+    if not args.release_version:
+        print("gcm-kg release: give --version X.Y.Z (or --check)", file=sys.stderr)
+        return 2
+    checkout = source_checkout()
+    if checkout is None:
+        print("gcm-kg release: run it from a source tree (an editable install); an installed package "
+              "cannot change its own data", file=sys.stderr)
+        return 2
+    try:
+        release = releases.cut(args.release_version, args.notes, checkout=checkout, quads_of=shipped_quads)
+    except ReleaseError as error:
+        print(f"gcm-kg release: {error}", file=sys.stderr)
+        return 2
+    print(f"release {release.version}: {release.folder.relative_to(checkout)}/ and {releases.RELEASE_FILE}; "
+          f"review CHANGELOG.md, then commit")
+    return 0
+
+
+def _add_diff(sub) -> None:
+    p = sub.add_parser(
+        "diff", help="what changed between two dumps or releases",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Compare two dumps (.nt .ttl .jsonld .nq .trig …, optionally .gz), release folders or\n"
+                    "published release versions: the statements added and removed, grouped by the entity\n"
+                    "they describe. Blank nodes compare by structure (RDFC-1.0 canonical labels).",
+        epilog="exit status: 0 no differences, 1 differences, 2 an input cannot be read.\n\n"
+               "examples:\n"
+               "  gcm-kg diff 0.1.0 0.2.0\n"
+               "  gcm-kg export --format nq -o now.nq && gcm-kg diff 0.1.0 now.nq --format trig")
+    p.add_argument("old", help="dump file, release folder or release version")
+    p.add_argument("new", help="dump file, release folder or release version")
+    p.add_argument("--format", default="text", choices=["text", "trig"],
+                   help="text (per entity, - removed and + added) or trig (graphs urn:gcm-kg:diff:added and "
+                        "urn:gcm-kg:diff:removed)")
+    p.set_defaults(func=_run_diff)
+
+
+def _run_diff(args) -> int:
+    from gcm_kg.rdf import diff
+
+    result = diff.compare(diff.read_side(args.old), diff.read_side(args.new))
+    if args.format == "trig":
+        sys.stdout.buffer.write(diff.as_rdf(result))
+    else:
+        sys.stdout.write(diff.as_text(result))
+    return 0 if result.empty else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gcm-kg", description="The GCM knowledge graph: validate RDF against its shapes, export it, "
                                    "build or load a store, serve the SPARQL endpoint and linked data, "
                                    "run canned research queries, search the texts, "
-                                   "write the w3id.org redirect rules.")
+                                   "write the w3id.org redirect rules, cut and compare releases.")
     parser.add_argument("--version", action="version", version=f"gcm-kg {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_add_validate, _add_export, _add_build, _add_load, _add_serve, _add_query, _add_search,
-                _add_w3id_rules):
+                _add_w3id_rules, _add_release, _add_diff):
         add(sub)
     return parser
 

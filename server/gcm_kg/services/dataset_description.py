@@ -9,7 +9,8 @@ sources, publisher…). To it this module adds what is computed from the store, 
   ``void:distinctObjects``, a ``void:classPartition`` per class, a ``void:propertyPartition`` per
   property and a ``void:subset`` per named graph;
 * access: ``void:sparqlEndpoint``, ``void:uriSpace``, ``void:rootResource``, ``void:dataDump`` and a
-  ``dcat:Distribution`` per dump with ``dcat:byteSize`` and an ``spdx:checksum`` (SHA-256);
+  ``dcat:Distribution`` per dump with ``dcat:byteSize`` and an ``spdx:checksum`` (SHA-256), and
+  one per frozen dump of each release (``/download/{version}/…``, :mod:`gcm_kg.services.releases`);
 * the SHACL result: a ``dqv:QualityAnnotation`` that is also a ``sh:ValidationReport`` with
   ``sh:conforms``, the number of results and ``prov:generatedAtTime``; when the data conform the
   dataset also ``dct:conformsTo`` the shapes.
@@ -27,8 +28,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from gcm_kg.rdf import export
-from gcm_kg.core.namespaces import DCAT, DCT, DQV, GRAPH, OA, PREFIXES, PROV, SH, VOID, XSD
+from gcm_kg.rdf import export, releases as frozen
+from gcm_kg.services import releases
+from gcm_kg.core.namespaces import ADMS, DCAT, DCT, DQV, GRAPH, OA, PREFIXES, PROV, SH, VOID, XSD
 from gcm_kg.core.public_urls import PublicUrls
 
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
@@ -36,7 +38,7 @@ SPDX = "http://spdx.org/rdf/terms#"
 IANA = "https://www.iana.org/assignments/media-types/"
 
 #: Prefixes of the VoID document (namespaces.PREFIXES plus the few used only here).
-VOID_PREFIXES = {**PREFIXES, "spdx": SPDX, "dqv": DQV}
+VOID_PREFIXES = {**PREFIXES, "spdx": SPDX, "dqv": DQV, "adms": ADMS}
 
 
 def dataset_iri(settings) -> str:
@@ -59,6 +61,7 @@ class Publication:
         self._dumps: dict[str, bytes] = {}
         self._gz: dict[str, bytes] = {}
         self._stats: list[tuple[str, object]] | None = None
+        self._releases: list[tuple[str, dict[str, bytes]]] | None = None
         self._validation: ValidationSummary | None | bool = False  # False: not run yet
 
     # -- dumps ----------------------------------------------------------------------------------
@@ -79,14 +82,20 @@ class Publication:
         """One entry per dump: name, link (``href``) and URL, media type, byte size and SHA-256
         (plain and gzipped)."""
         out = []
-        for ext, spec in export.DUMP_FORMATS.items():
-            data, gz = self.dump(ext), self.dump_gz(ext)
-            name = f"{export.DUMP_NAME}.{ext}"
-            out.append({"name": name, "href": urls.path("download/" + name), "url": urls.dump(name),
-                        "format": ext, "media_type": spec.media_type, "label": spec.label,
-                        "bytes": len(data), "size": _human_size(len(data)), "sha256": export.sha256(data),
-                        "gz_bytes": len(gz), "gz_sha256": export.sha256(gz)})
+        for ext in export.DUMP_FORMATS:
+            gz = self.dump_gz(ext)
+            out.append({**_dump_entry(urls, "", ext, self.dump(ext)), "gz_bytes": len(gz), "gz_sha256": export.sha256(gz)})
         return out
+
+    def releases(self, urls: PublicUrls) -> list[dict]:
+        """One entry per published release, newest first: its version and, per dump, the entry
+        :meth:`dumps` gives, for the frozen file at ``/download/{version}/``."""
+        with self._lock:
+            if self._releases is None:
+                self._releases = [(release.version, {ext: release.dump(ext) for ext in export.DUMP_FORMATS})
+                                  for release in reversed(frozen.published().values())]
+        return [{"version": version, "dumps": [_dump_entry(urls, f"{version}/", ext, data) for ext, data in files.items()]}
+                for version, files in self._releases]
 
     # -- statistics -----------------------------------------------------------------------------
     def statistics(self, base_uri: str) -> dict:
@@ -102,6 +111,16 @@ class Publication:
             if self._validation is False:
                 self._validation = _validate(self.store)
             return self._validation
+
+
+def _dump_entry(urls: PublicUrls, folder: str, ext: str, data: bytes) -> dict:
+    """A dump at ``download/{folder}gcm-kg.{ext}``: name, link (``href``) and URL, media type, byte
+    size and SHA-256."""
+    spec = export.DUMP_FORMATS[ext]
+    name = f"{export.DUMP_NAME}.{ext}"
+    return {"name": name, "href": urls.path(f"download/{folder}{name}"), "url": urls.dump(folder + name),
+            "format": ext, "media_type": spec.media_type, "label": spec.label,
+            "bytes": len(data), "size": _human_size(len(data)), "sha256": export.sha256(data)}
 
 
 _publications: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -233,12 +252,13 @@ def void_triples(store, settings, urls: PublicUrls, *, with_validation: bool = T
     if VOID + "exampleResource" not in stated:
         add(ds, VOID + "exampleResource", ox.NamedNode(settings.base_uri + "id/objective/9"))
     add(ds, DCAT + "landingPage", ox.NamedNode(urls.root))
-    for dump in pub.dumps(urls):
+    licences = [t.object for t in triples if t.subject == ds and t.predicate.value == DCT + "license"]
+
+    def distribution(dataset, dump: dict, title: str) -> None:
         url = ox.NamedNode(dump["url"])
-        add(ds, VOID + "dataDump", url)
-        add(ds, DCAT + "distribution", url)
+        add(dataset, DCAT + "distribution", url)
         add(url, RDF_TYPE, ox.NamedNode(DCAT + "Distribution"))
-        add(url, DCT + "title", ox.Literal(f"gcm-kg as {dump['label']}", language="en"))
+        add(url, DCT + "title", ox.Literal(title, language="en"))
         add(url, DCAT + "downloadURL", url)
         add(url, DCAT + "accessURL", url)
         add(url, DCAT + "mediaType", ox.NamedNode(IANA + dump["media_type"]))
@@ -248,9 +268,20 @@ def void_triples(store, settings, urls: PublicUrls, *, with_validation: bool = T
         add(checksum, RDF_TYPE, ox.NamedNode(SPDX + "Checksum"))
         add(checksum, SPDX + "algorithm", ox.NamedNode(SPDX + "checksumAlgorithm_sha256"))
         add(checksum, SPDX + "checksumValue", _lit(dump["sha256"], XSD + "hexBinary"))
-        if any(t.subject == ds and t.predicate.value == DCT + "license" for t in triples):
-            for t in [t for t in triples if t.subject == ds and t.predicate.value == DCT + "license"]:
-                add(url, DCT + "license", t.object)
+        for licence in licences:
+            add(url, DCT + "license", licence)
+
+    for dump in pub.dumps(urls):
+        add(ds, VOID + "dataDump", ox.NamedNode(dump["url"]))
+        distribution(ds, dump, f"gcm-kg as {dump['label']}")
+    # Each release's frozen dumps (README "Releases"): the current release's are distributions of
+    # the dataset itself, an earlier release's of that release (dcat:isVersionOf the dataset).
+    current = releases.current(store, ds.value)
+    for release in pub.releases(urls):
+        version = release["version"]
+        holder = ds if current and current.version == version else ox.NamedNode(releases.version_iri(version, ds.value))
+        for dump in release["dumps"]:
+            distribution(holder, dump, f"gcm-kg {version} as {dump['label']} (frozen)")
     dist = ox.NamedNode(urls.endpoint + "#distribution")
     add(ds, DCAT + "distribution", dist)
     add(dist, RDF_TYPE, ox.NamedNode(DCAT + "Distribution"))

@@ -34,10 +34,11 @@ from gcm_kg.core.errors import Refusal
 from gcm_kg.rdf import formats
 from gcm_kg.core.negotiation import split_media_type
 from gcm_kg.core.public_urls import PublicUrls
-from gcm_kg.core.namespaces import DATASET, DCT, FORMATS, GCMO, RDF_TYPE, RDFS, SD, VOID, XSD
+from gcm_kg.core.namespaces import DATASET, DCAT, DCT, FORMATS, GCMO, RDF_TYPE, RDFS, SD, VOID, XSD
 from gcm_kg.sparql.model import Dataset
 from gcm_kg.sparql import lexer
 from gcm_kg.store.base import StoreCounts
+from gcm_kg.services.releases import ReleaseRecord
 
 ALLOW = ("GET", "HEAD", "POST", "OPTIONS")
 QUERY_TYPES = ("application/sparql-query", "application/x-www-form-urlencoded")
@@ -244,8 +245,11 @@ def check_query(query: str, *, allow_service: tuple[str, ...] = (), base_iri: st
 # -- Service Description -------------------------------------------------------------------------
 
 def service_description(urls: PublicUrls, counts: StoreCounts, *, max_rows: int | None,
-                        timeout: float | None, federation: bool) -> list[ox.Triple]:
-    """SPARQL 1.1 Service Description (§3) of the endpoint at ``urls.endpoint``, as triples."""
+                        timeout: float | None, federation: bool,
+                        release: ReleaseRecord | None = None) -> list[ox.Triple]:
+    """SPARQL 1.1 Service Description (§3) of the endpoint at ``urls.endpoint``, as triples; the
+    default dataset carries the data's ``release`` (DCAT 3 ``dcat:version``, ``dct:issued``,
+    ``dct:modified``) when the graph states one."""
     endpoint = urls.endpoint
 
     def nn(iri):
@@ -288,6 +292,11 @@ def service_description(urls: PublicUrls, counts: StoreCounts, *, max_rows: int 
         ox.Triple(default_graph, a, nn(SD + "Graph")),
         ox.Triple(default_graph, nn(VOID + "triples"), typed(counts.triples, "integer")),
     ]
+    if release is not None:
+        triples.append(ox.Triple(dataset, nn(DCAT + "version"), ox.Literal(release.version)))
+        if release.issued:
+            triples += [ox.Triple(dataset, nn(DCT + predicate), typed(release.issued, "date"))
+                        for predicate in ("issued", "modified")]
     for number, (name, size) in enumerate(sorted(counts.graphs.items())):
         named, graph = ox.BlankNode(f"named{number}"), ox.BlankNode(f"graph{number}")
         triples += [
@@ -302,7 +311,7 @@ def service_description(urls: PublicUrls, counts: StoreCounts, *, max_rows: int 
 
 
 SD_PREFIXES = {"sd": SD, "void": VOID, "formats": FORMATS, "rdfs": RDFS, "dct": DCT, "xsd": XSD,
-               "gcmo": GCMO}
+               "gcmo": GCMO, "dcat": DCAT}
 
 
 def serialize_graph(triples: list[ox.Triple], media_type: str) -> bytes:

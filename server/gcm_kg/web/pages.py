@@ -10,6 +10,7 @@ here and drawn by ``templates/ld/diagram.html``.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -460,6 +461,7 @@ class Chrome:
     sparql_href: str | None = None
     #: The page the language versions (hreflang, the switcher) are of, when not the canonical one.
     language_page: str | None = None
+    jsonld: str | None = None   # the page's JSON-LD, already made safe by templating.script_json
 
     @property
     def t(self) -> dict[str, str]:
@@ -480,9 +482,12 @@ def doc_alternates(url_for_extension, with_html: bool = False) -> list[tuple[str
     return [(DOC_FORMATS[e].label, url_for_extension(e), DOC_FORMATS[e].media_type) for e in exts]
 
 
-def entity_html(store, base_uri: str, iri: str, lang: str, url_for_extension, canonical: str) -> str:
+def entity_html(store, base_uri: str, iri: str, lang: str, url_for_extension, canonical: str,
+                jsonld: bytes | None = None) -> str:
+    """The page of ``iri``; ``jsonld`` (its JSON-LD document) is embedded for crawlers."""
     page = PageBuilder(store, base_uri, lang).entity(iri)
-    chrome = Chrome(lang, page.title, canonical, doc_alternates(url_for_extension), sparql_describe_href(iri))
+    chrome = Chrome(lang, page.title, canonical, doc_alternates(url_for_extension), sparql_describe_href(iri),
+                    jsonld=templating.script_json(jsonld) if jsonld else None)
     return render("ld/entity.html", chrome, page=page, cite=cite_box(store, base_uri, iri, url_for_extension))
 
 
@@ -603,10 +608,14 @@ def not_found_html(store, base_uri: str, iri: str, lang: str) -> str:
 
 
 def landing_html(store, base_uri: str, lang: str, *, counts, dataset: dict, dumps: list[dict],
-                 example_query: str = "") -> str:
+                 example_query: str = "", release=None, releases: list[dict] = (), schema: dict | None = None) -> str:
+    """The landing page; ``release`` is the data's :class:`~gcm_kg.services.releases.ReleaseRecord`
+    (None when the graph states none), ``releases`` the published ones (newest first) and ``schema``
+    the schema.org ``Dataset`` embedded as JSON-LD (:mod:`gcm_kg.services.schema_org`)."""
     kinds = kind_counts(store, base_uri)
-    chrome = Chrome(lang, dataset.get("title") or "gcm-kg", canonical=templating.site_path(""))
+    chrome = Chrome(lang, dataset.get("title") or "gcm-kg", canonical=templating.site_path(""),
+                    jsonld=templating.script_json(json.dumps(schema, ensure_ascii=False, indent=1)) if schema else None)
     entry = [(k, kind_heading(k, lang), kinds[k]) for k, _, _ in KINDS if k in kinds]
     entry += [(k, kind_heading(k, lang), n) for k, n in sorted(kinds.items()) if k not in {e[0] for e in entry}]
     return render("ld/landing.html", chrome, counts=counts, kinds=entry, dataset=dataset, dumps=dumps,
-                  example_query=example_query)
+                  example_query=example_query, release=release, releases=releases)

@@ -122,8 +122,7 @@ def query_page() -> Response:
     html = templating.render(
         "query/page.html",
         query=query if query is not None else default_query(),
-        config_json=json.dumps(config, ensure_ascii=False).replace("<", "\\u003c").replace(
-            ">", "\\u003e").replace("&", "\\u0026"),
+        config_json=templating.script_json(json.dumps(config, ensure_ascii=False)),
         config=config,
         css=_static_url("query.css"),
         js=_static_url("query.js"),

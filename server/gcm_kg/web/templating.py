@@ -3,8 +3,9 @@
 Templates live under ``templates/`` and are named by their path there (``ld/entity.html``,
 ``query/page.html``, ``api/listing.html``, ``problem.html`` …). Autoescaping is on for every
 template, so text from the graph, from a request or from an error message can never become markup;
-the few values that are markup already (the query page's JSON configuration, made safe for a
-``<script>`` element by :mod:`gcm_kg.web.query_ui`) say so with ``|safe`` in the template.
+the few values that are markup already (JSON data blocks, the query page's configuration and the
+pages' JSON-LD, made safe for a ``<script>`` element by :func:`script_json`) say so with ``|safe``
+in the template.
 ``StrictUndefined`` turns a misspelt or forgotten variable into an error in the tests instead of
 an empty spot on a page.
 """
@@ -46,6 +47,16 @@ environment.globals["with_language"] = language.with_language
 environment.globals["language_versions"] = language.language_versions
 environment.globals["current_page"] = language.current_page
 environment.globals["requested_language"] = language.requested_language
+
+
+def script_json(text: str | bytes) -> str:
+    """JSON text made safe to embed in a ``<script>`` element (a data block: JSON-LD, a page's
+    configuration). ``<``, ``>`` and ``&`` occur in JSON only inside strings, where ``\\u003c`` …
+    mean the same characters, so ``</script>`` or ``<!--`` in a value cannot end or change the
+    element (HTML §4.12.1.3, restrictions for contents of script elements)."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def render(template: str, **context) -> str:

@@ -115,7 +115,11 @@ def test_the_copy_script_is_a_file_of_the_site_not_inline(client):
     page = client.get("/doc/dataset/gcm-kg.html").get_data(as_text=True)
     _cite_box(page)
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S)
-    assert scripts and all('src="' in attributes and not body.strip() for attributes, body in scripts)
+    # The one element with a body is the page's JSON-LD: a data block, never run (HTML §4.12.1).
+    data_blocks = [(attributes, body) for attributes, body in scripts if attributes == ' type="application/ld+json"']
+    assert len(data_blocks) == 1 and json.loads(data_blocks[0][1])
+    executable = [script for script in scripts if script not in data_blocks]
+    assert executable and all('src="' in attributes and not body.strip() for attributes, body in executable)
     script = client.get("/static/cite.js")
     assert script.status_code == 200 and "javascript" in script.headers["Content-Type"]
     assert "data-copy" in script.get_data(as_text=True)

@@ -15,6 +15,7 @@ URL layout (``{base}`` is ``Settings.base_uri``, by default ``https://w3id.org/g
 ``/graph/{name}``                         a named graph: 303 to ``/graph/{name}.{ext}`` (what it is + its statements)
 ``/.well-known/void``                     VoID + DCAT description of the dataset
 ``/download/gcm-kg.{nt,ttl,jsonld,nq}``   dumps (``.gz`` too, or gzip by Accept-Encoding)
+``/download/{version|latest}/gcm-kg.…``   a release's frozen dumps (the same forms)
 ``/validate``                             SHACL validation of posted RDF
 ``/sitemap.xml``, ``/robots.txt``
 ========================================  =======================================================
@@ -29,9 +30,10 @@ from urllib.parse import quote
 from flask import Blueprint, Response, redirect, request
 
 from gcm_kg.core.errors import Refusal
-from gcm_kg.services import citation
+from gcm_kg.services import citation, releases, schema_org, signposting
 from gcm_kg.services import dataset_description as dd
 from gcm_kg.rdf import export
+from gcm_kg.rdf import releases as frozen
 from gcm_kg.web import pages as html_pages
 from gcm_kg.web import language, templating
 from gcm_kg.services import linked_data as ld
@@ -200,16 +202,24 @@ def document(key: str):
     def url_for_ext(e: str) -> str:
         return urls.path(ld.doc_path(stem, e))
 
+    doc_url = urls.url(ld.doc_path(stem))
+
+    def rdf_body(e: str) -> bytes:
+        return _cached(("rdf", iri, e, doc_url), lambda: ld.serialize(
+            _cached(("description", iri, doc_url), lambda: ld.description(store, iri, doc_url)), e,
+            id_namespace=settings.base_uri + "id/"))
+
     if ext == "html":
         lang = _lang()
         body = _cached(("html", iri, _page_key(lang)), lambda: html_pages.entity_html(
-            store, settings.base_uri, iri, lang, url_for_ext, canonical=url_for_ext("html")))
-        return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext)
-    doc_url = urls.url(ld.doc_path(stem))
-    body = _cached(("rdf", iri, ext, doc_url), lambda: ld.serialize(
-        _cached(("description", iri, doc_url), lambda: ld.description(store, iri, doc_url)), ext,
-        id_namespace=settings.base_uri + "id/"))
-    return _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext)
+            store, settings.base_uri, iri, lang, url_for_ext, canonical=url_for_ext("html"), jsonld=rdf_body("jsonld")))
+        response = _document(body, ext, negotiated=negotiated, url_for_ext=url_for_ext)
+    else:
+        response = _document(rdf_body(ext), ext, negotiated=negotiated, url_for_ext=url_for_ext)
+    signposts = _cached(("signposts", iri, ext, urls.root), lambda: signposting.entity_links(
+        urls, iri, stem, signposting.schema_types(store, iri), dd.summary(store, settings)["license"], ext))
+    response.headers["Link"] += ", " + signposting.header(signposts)
+    return response
 
 
 # -- named graphs -----------------------------------------------------------------------------------
@@ -279,12 +289,19 @@ def landing():
                    "             FILTER(LANG(?themeLabel) = \"en\") }\n"
                    "} ORDER BY ?objective")
         return html_pages.landing_html(store, settings.base_uri, lang, counts=store.counts(), dataset=info,
-                                       dumps=pub.dumps(urls), example_query=example)
+                                       dumps=pub.dumps(urls), example_query=example,
+                                       release=releases.current(store, dd.dataset_iri(settings)),
+                                       releases=pub.releases(urls),
+                                       schema=schema_org.dataset(store, dd.dataset_iri(settings), urls, pub.dumps(urls)))
+
+    def links() -> str:
+        info = dd.summary(store, settings)
+        signposts = signposting.landing_links(urls, info["iri"], info["license"], dd.publication(store).dumps(urls))
+        return signposting.header(signposts + [signposting.Link(urls.path("sparql"), "service")])
 
     body = _cached(("landing", _page_key(lang)), make)
     response = Response(body, content_type="text/html; charset=utf-8")
-    response.headers["Link"] = (f'<{urls.path(".well-known/void")}>; rel="describedby"; type="text/turtle", '
-                                f'<{urls.path("sparql")}>; rel="service"')
+    response.headers["Link"] = _cached(("landing-links", urls.root), links)
     return response
 
 
@@ -317,32 +334,59 @@ def void():
 @bp.get("/download/")
 def downloads():
     urls = get_public_urls()
-    body = templating.render("ld/downloads.html", dumps=dd.publication(get_store()).dumps(urls),
+    pub = dd.publication(get_store())
+    body = templating.render("ld/downloads.html", dumps=pub.dumps(urls), releases=pub.releases(urls),
                              void_path=urls.path(".well-known/void"))
     return Response(body, content_type="text/html; charset=utf-8")
 
 
 @bp.get("/download/<name>")
 def download(name: str):
+    ext, gz = _dump_name(name)
+    pub = dd.publication(get_store())
+    return _dump_response(name, ext, gz, plain=lambda: pub.dump(ext), compressed=lambda: pub.dump_gz(ext),
+                          cache_control="public, max-age=3600")
+
+
+@bp.get("/download/<version>/<name>")
+def release_download(version: str, name: str):
+    """A frozen dump of a release (README "Releases"). ``/download/{version}/…`` never changes, so
+    caches may keep it for a year without revalidating (RFC 9111 §5.2.2.1, RFC 8246 ``immutable``);
+    ``/download/latest/…`` moves with each release and caches like the live dumps."""
+    ext, gz = _dump_name(name)
+    found = frozen.published()
+    release = found[next(reversed(found))] if version == "latest" and found else found.get(version)
+    if release is None:
+        raise Refusal.not_found(f"no release {version!r} (published: {', '.join(found) or 'none'}); see /download/")
+    return _dump_response(name, ext, gz, plain=lambda: release.dump(ext), compressed=lambda: release.dump_gz(ext),
+                          cache_control="public, max-age=3600" if version == "latest"
+                          else "public, max-age=31536000, immutable")
+
+
+def _dump_name(name: str) -> tuple[str, bool]:
+    """(format, gzipped) of a dump's file name ``gcm-kg.{ext}[.gz]``; 404 for any other name."""
     gz = name.endswith(".gz")
-    base = name[:-3] if gz else name
-    stem, _, ext = base.rpartition(".")
+    stem, _, ext = (name[:-3] if gz else name).rpartition(".")
     if stem != export.DUMP_NAME or ext not in export.DUMP_FORMATS:
         raise Refusal.not_found(f"no dump named {name!r}; see /download/")
-    pub = dd.publication(get_store())
-    spec = export.DUMP_FORMATS[ext]
+    return ext, gz
+
+
+def _dump_response(name: str, ext: str, gz: bool, *, plain, compressed, cache_control: str) -> Response:
+    """The dump ``name``: the ``.gz`` file as ``application/gzip``; else the dump in its media type,
+    gzip-encoded when Accept-Encoding allows (RFC 9110 §12.5.3)."""
     if gz:
-        data = pub.dump_gz(ext)
+        data = compressed()
         response = Response(data, content_type="application/gzip")
     else:
         wants_gzip = "gzip" in request.accept_encodings and request.accept_encodings["gzip"] > 0
-        data = pub.dump_gz(ext) if wants_gzip else pub.dump(ext)
-        response = Response(data, content_type=content_type(spec.media_type))
+        data = compressed() if wants_gzip else plain()
+        response = Response(data, content_type=content_type(export.DUMP_FORMATS[ext].media_type))
         response.headers["Vary"] = "Accept-Encoding"
         if wants_gzip:
             response.headers["Content-Encoding"] = "gzip"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Cache-Control"] = cache_control
     response.set_etag(export.sha256(data)[:32] + ("-gz" if gz or response.headers.get("Content-Encoding") else ""))
     return response.make_conditional(request)
 

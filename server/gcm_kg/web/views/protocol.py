@@ -18,7 +18,8 @@ from flask import Flask, Response, request
 from gcm_kg.core.errors import Refusal
 from gcm_kg.core.negotiation import HTML_TYPES, add_vary, negotiate, prefers_html
 from gcm_kg.rdf import formats
-from gcm_kg.services import protocol
+from gcm_kg.services import protocol, releases
+from gcm_kg.services.dataset_description import dataset_iri
 from gcm_kg.web import caching
 from gcm_kg.web.context import get_public_urls, get_settings, get_store, request_accept
 from gcm_kg.web.cors import apply_cors
@@ -169,10 +170,11 @@ def _service_description(format_param: str | None, accept: str | None) -> Respon
         raise Refusal.not_acceptable("the service description is available as: " + ", ".join(offered), offered)
     if chosen in HTML_TYPES:
         return query_page()
-    settings = get_settings()
+    settings, store = get_settings(), get_store()
     triples = protocol.service_description(
-        get_public_urls(), get_store().counts(), max_rows=settings.max_rows, timeout=settings.timeout,
-        federation=bool(settings.allow_service))
+        get_public_urls(), store.counts(), max_rows=settings.max_rows, timeout=settings.timeout,
+        federation=bool(settings.allow_service),
+        release=releases.current(store, dataset_iri(settings)))
     return Response(protocol.serialize_graph(triples, chosen), content_type=formats.content_type(chosen))
 
 
