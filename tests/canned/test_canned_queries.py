@@ -295,7 +295,10 @@ def test_objective_names_all_have_short_names_and_spanish_titles_only_where_sour
     rows = run(canned_store, "objective-names")
     assert [r["number"] for r in rows] == list(range(1, 24))
     assert all(r["shortName"] and r["shortNameEs"] for r in rows)
-    assert {r["number"] for r in rows if r["titleEs"]} == {9, 10, 14, 21}
+    assert {r["number"] for r in rows if r["titleEs"]} == {2, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 18, 19, 21, 22}
+    titles_es = {r["number"]: r["titleEs"] for r in rows}
+    assert titles_es[11] == "Gestionar las fronteras de manera integrada, segura y coordinada"
+    assert titles_es[13] == "Utilizar la detención de migrantes solo como último recurso y buscar otras alternativas"
     short = {r["number"]: (r["shortName"], r["shortNameEs"]) for r in rows}
     assert short[14] == ("Consular protection", "Protección consular")
     assert short[21] == ("Dignified return and reintegration", "Retorno y reintegración dignos")
