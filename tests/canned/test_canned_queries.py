@@ -7,6 +7,7 @@ import pyoxigraph as ox
 import pytest
 
 from gcm_kg.services import canned
+from gcm_kg.sparql.catalogue import ParameterError
 
 from . import paper
 from .paper import ID
@@ -21,7 +22,8 @@ def test_every_query_file_loads_and_documents_itself():
     queries = canned.load_queries()
     assert set(queries) >= {"round-table-objectives", "theme-questions", "theme-resources", "objective-resources",
                             "organisation-works", "entity-passages", "questions-mentioning", "coverage-matrix",
-                            "objective-sdg-targets", "concept-by-label", "events-on-date"}
+                            "objective-sdg-targets", "concept-by-label", "events-on-date",
+                            "actions-naming-instrument", "objective-actions"}
     for query in queries.values():
         assert query.title and query.description and query.keywords
         assert all(p.description for p in query.params)
@@ -295,7 +297,10 @@ def test_objective_names_all_have_short_names_and_spanish_titles_only_where_sour
     rows = run(canned_store, "objective-names")
     assert [r["number"] for r in rows] == list(range(1, 24))
     assert all(r["shortName"] and r["shortNameEs"] for r in rows)
-    assert {r["number"] for r in rows if r["titleEs"]} == {9, 10, 14, 21}
+    assert {r["number"] for r in rows if r["titleEs"]} == {2, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 18, 19, 21, 22}
+    titles_es = {r["number"]: r["titleEs"] for r in rows}
+    assert titles_es[11] == "Gestionar las fronteras de manera integrada, segura y coordinada"
+    assert titles_es[13] == "Utilizar la detención de migrantes solo como último recurso y buscar otras alternativas"
     short = {r["number"]: (r["shortName"], r["shortNameEs"]) for r in rows}
     assert short[14] == ("Consular protection", "Protección consular")
     assert short[21] == ("Dignified return and reintegration", "Retorno y reintegración dignos")
@@ -309,3 +314,74 @@ def test_objective_names_all_have_short_names_and_spanish_titles_only_where_sour
 def test_preparatory_consultations_on_their_dates(canned_store, date, events):
     rows = run(canned_store, "events-on-date", date=date)
     assert sorted(r["event"] for r in rows) == [ID + e for e in events]
+
+
+# -- the Compact's actions and the instruments they name (A/RES/73/195, as data/sources.ttl) -----
+UNTOC = "United Nations Convention against Transnational Organized Crime"
+SMUGGLING_PROTOCOL = ("Protocol against the Smuggling of Migrants by Land, Sea and Air, supplementing the "
+                      "United Nations Convention against Transnational Organized Crime")
+TRAFFICKING_PROTOCOL = ("Protocol to Prevent, Suppress and Punish Trafficking in Persons, Especially Women and "
+                        "Children, supplementing the United Nations Convention against Transnational Organized Crime")
+GLOBAL_PLAN = "United Nations Global Plan of Action to Combat Trafficking in Persons"
+UNODC_TOOLKIT = "United Nations Office on Drugs and Crime (UNODC) Toolkit to Combat Trafficking in Persons"
+AGENDA_2030 = "2030 Agenda for Sustainable Development"
+ACTIONS_NAMING = {  # (objective, paragraph, letter, instrument name)
+    (9, "25", "a", SMUGGLING_PROTOCOL), (9, "25", "a", UNTOC),
+    (10, "26", "a", TRAFFICKING_PROTOCOL), (10, "26", "a", UNTOC),
+    (10, "26", "b", GLOBAL_PLAN), (10, "26", "b", UNODC_TOOLKIT),
+    (23, "39", "b", AGENDA_2030),
+}
+OFFICIAL_TEXT = "https://undocs.org/en/A/RES/73/195"
+
+
+def naming(rows) -> set[tuple]:
+    return {(r["number"], r["paragraph"], r["letter"], r["name"]) for r in rows}
+
+
+def test_actions_naming_an_instrument(canned_store):
+    rows = run(canned_store, "actions-naming-instrument")
+    assert len(rows) == len(ACTIONS_NAMING) and naming(rows) == ACTIONS_NAMING
+    for r in rows:
+        assert r["action"] == f"{ID}action/gcm-{r['paragraph']}-{r['letter']}"
+        assert r["instrument"].startswith(f"{ID}instrument/") and r["url"] == OFFICIAL_TEXT
+        assert r["citedWork"] is None  # none of these is a work the background paper cites
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"text": "TRAFFICKING"}, {a for a in ACTIONS_NAMING if "Trafficking" in a[3]}),
+    ({"text": "smuggling of migrants"}, {(9, "25", "a", SMUGGLING_PROTOCOL)}),
+    ({"objective": "9"}, {a for a in ACTIONS_NAMING if a[0] == 9}),
+    ({"objective": "10", "text": "convention"}, {(10, "26", "a", TRAFFICKING_PROTOCOL), (10, "26", "a", UNTOC)}),
+    ({"objective": "14"}, set()),           # its actions (a)-(d) name no instrument
+    ({"text": "Vienna"}, set()),
+])
+def test_actions_naming_an_instrument_by_keyword_or_objective(canned_store, params, expected):
+    assert naming(run(canned_store, "actions-naming-instrument", **params)) == expected
+
+
+def test_actions_naming_an_instrument_refuses_an_objective_outside_1_to_23():
+    query = canned.get_query("actions-naming-instrument")
+    with pytest.raises(ParameterError, match="parameter 'objective': expected an integer from 1 to 23"):
+        query.bind({"objective": ["24"]})
+
+
+def test_objective_actions_default_is_objective_10(canned_store):
+    rows = run(canned_store, "objective-actions")
+    assert sorted({r["letter"] for r in rows}) == list("abcde")
+    assert {(r["paragraph"], r["part"]) for r in rows} == {("26", "Objectives and commitments")}
+    assert all(r["action"] == f"{ID}action/gcm-26-{r['letter']}" and r["url"] == OFFICIAL_TEXT for r in rows)
+    # One row per action and instrument, in letter order; an action naming none has one row.
+    assert [(r["letter"], r["name"]) for r in rows] == [
+        ("a", TRAFFICKING_PROTOCOL), ("a", UNTOC), ("b", GLOBAL_PLAN), ("b", UNODC_TOOLKIT),
+        ("c", None), ("d", None), ("e", None)]
+    assert all((r["instrument"] is None) == (r["name"] is None) for r in rows)
+
+
+@pytest.mark.parametrize("objective, paragraph, letters", [
+    (9, "25", "abcd"), (11, "27", "abc"), (14, "30", "abcd"), (21, "37", "abcdef"), (23, "39", "abcde"),
+    (1, None, ""),  # no actions of objective 1 in the graph yet
+])
+def test_objective_actions_of_each_round_table_objective(canned_store, objective, paragraph, letters):
+    rows = run(canned_store, "objective-actions", objective=str(objective))
+    assert "".join(sorted({r["letter"] for r in rows})) == letters
+    assert all(r["paragraph"] == paragraph for r in rows)

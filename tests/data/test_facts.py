@@ -278,7 +278,8 @@ def test_every_minted_term_is_documented_in_english_and_spanish():
     assert {r["t"].split("#")[1] for r in rows} == {
         "Objective", "Theme", "Challenge", "Opportunity", "Finding", "ObjectiveNumber",
         "coversObjective", "servesObjective", "inferredPublisher", "generalObjective", "setOutIn",
-        "resultRowLimit", "queryTimeoutSeconds"}
+        "resultRowLimit", "queryTimeoutSeconds", "Part", "Action", "firstParagraph", "lastParagraph",
+        "actionLetter"}
     for r in rows:
         assert set(r["labels"].split()) == {"en", "es"}, r["t"]
         assert set(r["defs"].split()) == {"en", "es"}, r["t"]
@@ -360,6 +361,8 @@ def test_every_source_page_gives_its_own_address_and_what_it_states():
 # -- facts from sources other than the paper: each with its source page ---------------------------
 HUB_EN = "https://migrationnetwork.un.org/hub?text=&gcm_objectives=288&cross_cutting_theme=All&region=All&country=All"
 HUB_ES = "https://migrationnetwork.un.org/es/hub?gcm_objectives=288&page=2"
+# Objectives whose official Spanish title a UN Network page in the graph prints; the others have none.
+SPANISH_TITLED_OBJECTIVES = [2, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 18, 19, 21, 22]
 
 
 def test_guiding_principles_form_a_scheme_of_ten_from_paragraph_15_with_their_sources():
@@ -390,8 +393,13 @@ def test_spanish_titles_only_with_a_page_that_prints_them():
       OPTIONAL { ?o prov:wasDerivedFrom ?page . ?page a schema:WebPage ; dct:description ?what
                  FILTER(CONTAINS(?what, "Spanish title")) }
     }""")
-    assert len(rows) == 4
+    assert sorted(int(r["o"].rsplit("/", 1)[1]) for r in rows) == SPANISH_TITLED_OBJECTIVES
     assert all(r["page"] and r["page"].startswith("https://migrationnetwork.un.org/es/") for r in rows), rows
+    # The page that gives an objective's title is that objective's page: it names the paragraph
+    # that sets the objective out (16 + n).
+    for r in rows:
+        number = int(r["o"].rsplit("/", 1)[1])
+        assert f"objective {number} " in r["what"] and f"paragraph {16 + number}," in r["what"], r
 
 
 def test_the_review_context_as_its_organisers_state_it():
@@ -405,3 +413,96 @@ def test_the_review_context_as_its_organisers_state_it():
                                schema:startDate ?start ; schema:endDate ?end ; prov:wasDerivedFrom <{page}> }}
                                ORDER BY ?start""")
     assert [(r["start"], r["end"]) for r in consultations] == [("2021-04-12", "2021-04-12"), ("2021-04-13", "2021-04-15")]
+
+
+# -- the Compact's structure: parts, the six objectives' actions, the instruments they name -------
+ROUND_TABLE_OBJECTIVES = [9, 10, 11, 14, 21, 23]
+OFFICIAL_DOCUMENT = "https://undocs.org/en/A/RES/73/195"
+# The letters of each objective's actions that the sources read show, from (a) without a gap
+# (data/sources.ttl); objective 23's list is whole: (e) is followed by the heading "Implementation".
+ACTION_LETTERS = {9: "abcd", 10: "abcde", 11: "abc", 14: "abcd", 21: "abcdef", 23: "abcde"}
+
+
+def test_the_compact_links_its_official_document():
+    assert select("SELECT ?url WHERE { <compact/gcm> schema:url ?url }") == [{"url": OFFICIAL_DOCUMENT}]
+
+
+def test_parts_have_their_paragraph_ranges_in_order_without_overlap_each_from_source_pages():
+    rows = select("""
+    SELECT ?part ?name ?first ?last (COUNT(DISTINCT ?page) AS ?pages) WHERE {
+      ?part a gcmo:Part ; schema:name ?name ; schema:isPartOf <compact/gcm> ;
+            gcmo:firstParagraph ?first ; gcmo:lastParagraph ?last ;
+            prov:wasDerivedFrom ?page . ?page a schema:WebPage ; schema:url ?url .
+    } GROUP BY ?part ?name ?first ?last ORDER BY ?first""")
+    assert [(r["name"], r["first"], r["last"]) for r in rows] == [
+        ("Our cooperative framework", 16, 16), ("Objectives and commitments", 17, 39),
+        ("Implementation", 40, 47), ("Follow-up and review", 48, 54)]
+    # The pages of a part show where it begins and where the next begins (or where it ends).
+    assert all(r["pages"] == 2 for r in rows), rows
+    # Paragraphs 15 to 39 are in the graph; those that set out objectives are all in one part.
+    assert select("""SELECT ?n WHERE { ?p eli:is_about ?o ; eli:number ?n .
+                     <part/gcm-objectives-and-commitments> gcmo:firstParagraph ?f ; gcmo:lastParagraph ?l
+                     FILTER(xsd:integer(?n) < ?f || xsd:integer(?n) > ?l) }""") == []
+
+
+def test_each_round_table_objective_has_its_commitment_paragraph_and_its_actions_in_letter_order():
+    rows = select("""
+    SELECT ?objective ?paragraph ?number ?letter ?label ?url ?subject WHERE {
+      ?action a gcmo:Action ; schema:isPartOf ?p ; gcmo:actionLetter ?letter ; rdfs:label ?label ;
+              dct:subject ?subject ; schema:url ?url .
+      ?p eli:number ?number ; eli:is_about ?o . ?o schema:position ?objective .
+      ?o gcmo:setOutIn ?paragraph .
+    } ORDER BY ?objective ?letter""")
+    letters: dict[int, str] = {}
+    for r in rows:
+        n = r["objective"]
+        letters[n] = letters.get(n, "") + r["letter"]
+        assert r["paragraph"] == f"{ID}paragraph/gcm-{16 + n}" and r["number"] == str(16 + n), r
+        assert r["subject"] == f"{ID}objective/{n}", r  # the objective its paragraph sets out
+        assert r["label"] == f"A/RES/73/195, paragraph {16 + n} ({r['letter']})", r
+        assert r["url"] == OFFICIAL_DOCUMENT, r  # a link to the text, not the text
+    assert letters == ACTION_LETTERS
+    assert all("abcdefghijklmnopqrstuvwxyz".startswith(v) for v in letters.values())  # a, b, c … no gap
+    assert sorted(letters) == ROUND_TABLE_OBJECTIVES
+
+
+def test_actions_copy_no_sentence_and_each_comes_from_a_page_that_prints_its_paragraph():
+    assert select("SELECT ?a WHERE { ?a a gcmo:Action ; schema:text|schema:description|rdfs:comment ?t }") == []
+    rows = select("""
+    SELECT ?action ?number ?letter (GROUP_CONCAT(?what; separator=" | ") AS ?whats) WHERE {
+      ?action a gcmo:Action ; gcmo:actionLetter ?letter ; schema:isPartOf/eli:number ?number ;
+              prov:wasDerivedFrom ?page . ?page a schema:WebPage ; dct:description ?what .
+    } GROUP BY ?action ?number ?letter""")
+    assert len(rows) == sum(len(v) for v in ACTION_LETTERS.values())
+    for r in rows:
+        assert f"paragraph {r['number']}" in r["whats"], r
+
+
+def test_instruments_are_named_as_printed_from_their_pages_and_only_the_actions_name_them():
+    rows = select("""
+    SELECT ?action ?instrument ?name (COUNT(DISTINCT ?page) AS ?pages) WHERE {
+      ?action a gcmo:Action ; schema:mentions ?instrument .
+      ?instrument schema:name ?name ; prov:wasDerivedFrom ?page . ?page a schema:WebPage .
+    } GROUP BY ?action ?instrument ?name ORDER BY ?action ?name""")
+    named = {(r["action"].rsplit("/", 1)[1], r["name"]) for r in rows}
+    assert named == {
+        ("gcm-25-a", "Protocol against the Smuggling of Migrants by Land, Sea and Air, supplementing the "
+                     "United Nations Convention against Transnational Organized Crime"),
+        ("gcm-25-a", "United Nations Convention against Transnational Organized Crime"),
+        ("gcm-26-a", "Protocol to Prevent, Suppress and Punish Trafficking in Persons, Especially Women and "
+                     "Children, supplementing the United Nations Convention against Transnational Organized Crime"),
+        ("gcm-26-a", "United Nations Convention against Transnational Organized Crime"),
+        ("gcm-26-b", "United Nations Global Plan of Action to Combat Trafficking in Persons"),
+        ("gcm-26-b", "United Nations Office on Drugs and Crime (UNODC) Toolkit to Combat Trafficking in Persons"),
+        ("gcm-39-b", "2030 Agenda for Sustainable Development"),
+    }
+    # The page an instrument's name comes from is a page that prints one of the actions naming it.
+    pages = select("""
+    SELECT ?instrument ?page WHERE {
+      ?instrument prov:wasDerivedFrom ?page . ?action schema:mentions ?instrument .
+      FILTER NOT EXISTS { ?action prov:wasDerivedFrom ?page }
+      FILTER NOT EXISTS { ?other schema:mentions ?instrument ; prov:wasDerivedFrom ?page }
+    }""")
+    assert pages == []
+    # Where an instrument is a work the paper cites, it says so; none of these is (yet).
+    assert select("SELECT ?i ?w WHERE { ?i owl:sameAs ?w FILTER NOT EXISTS { ?d cito:cites ?w } }") == []

@@ -206,3 +206,22 @@ def test_downloads_and_sitemap_templates_escape_their_values():
     assert "<loc>https://example.org/doc?a=1&amp;b=&lt;2&gt;</loc>" in sitemap
     (url,) = ElementTree.fromstring(sitemap)  # well-formed XML, the URL as it was
     assert url[0].text == "https://example.org/doc?a=1&b=<2>"
+
+
+def test_landing_page_lists_the_compacts_parts_actions_and_instruments(client):
+    en, es = get(client, "/", "en").text, get(client, "/", "es").text
+    for heading in ("Parts of the Compact", "Actions of the Compact", "Instruments named in the Compact"):
+        assert heading in en
+    for heading in ("Partes del Pacto", "Acciones del Pacto", "Instrumentos nombrados en el Pacto"):
+        assert heading in es
+    actions = get(client, "/list/action", "en")
+    assert actions.status_code == 200
+    assert "A/RES/73/195, paragraph 26 (a)" in actions.text and "A/RES/73/195, paragraph 39 (e)" in actions.text
+
+
+def test_an_action_page_links_its_paragraph_objective_instruments_and_the_text(client):
+    page = get(client, "/doc/action/gcm-26-a.html", "en")
+    assert page.status_code == 200
+    for target in ("/id/paragraph/gcm-26", "/id/objective/10", "/id/instrument/trafficking-in-persons-protocol",
+                   "https://undocs.org/en/A/RES/73/195"):
+        assert target in page.text, target
