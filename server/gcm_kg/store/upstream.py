@@ -10,6 +10,8 @@ gcm-kg then writes every output format itself. On the way in, an answer is made 
 * Virtuoso's IRIs ``nodeID://…`` in a graph stand for its blank nodes and become blank nodes;
 * the legacy JSON term type ``"typed-literal"`` (from the 2007 Note) becomes ``"literal"`` with its
   ``datatype``;
+* Virtuoso's ``"1"^^xsd:boolean`` / ``"0"^^xsd:boolean`` (how it writes every stored boolean, even
+  one loaded as ``true``) become the canonical ``true`` / ``false`` (XML Schema 1.1 Part 2 §3.3.2.2);
 * an ASK answered as one row of one variable ``__ASK_RETVAL`` (Virtuoso 7.2) becomes the boolean;
 * a projection the engine had to name (``callret-0`` for an unnamed expression) keeps that name:
   such projections are named before the query is sent (:func:`gcm_kg.sparql.rewrite.name_projections`).
@@ -30,6 +32,8 @@ GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=
 _RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
 _VIRTUOSO_BNODE = "nodeID://"
 _ASK_VARIABLE = "__ASK_RETVAL"
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_CANONICAL_BOOLEAN = {"1": "true", "0": "false"}
 
 
 class MalformedAnswer(ValueError):
@@ -93,6 +97,8 @@ def _standard_term(term: dict, labels: _Labels) -> dict:
     kind = term.get("type")
     if kind == "bnode":
         return {"type": "bnode", "value": labels(term["value"])}
+    if kind in ("typed-literal", "literal") and term.get("datatype") == _BOOLEAN:
+        return {"type": "literal", "value": _CANONICAL_BOOLEAN.get(term["value"], term["value"]), "datatype": _BOOLEAN}
     if kind == "typed-literal":
         return {"type": "literal", "value": term["value"], "datatype": term.get("datatype", "")}
     if kind == "uri" and term["value"].startswith(_VIRTUOSO_BNODE):
@@ -141,7 +147,7 @@ def _xml_term(element) -> dict:
 
 
 def standard_triples(data: bytes, rdf_format: ox.RdfFormat) -> list[ox.Triple]:
-    """An upstream graph as triples, Virtuoso's ``nodeID://`` IRIs made blank nodes."""
+    """An upstream graph as triples: Virtuoso's ``nodeID://`` IRIs made blank nodes, its booleans canonical."""
     nodes: dict[str, ox.BlankNode] = {}
 
     def term(t):
@@ -150,10 +156,14 @@ def standard_triples(data: bytes, rdf_format: ox.RdfFormat) -> list[ox.Triple]:
             if node is None:
                 node = nodes[t.value] = ox.BlankNode()
             return node
+        if isinstance(t, ox.Literal) and t.datatype.value == _BOOLEAN and t.value in _CANONICAL_BOOLEAN:
+            return ox.Literal(_CANONICAL_BOOLEAN[t.value], datatype=t.datatype)
         return t
 
+    def standard(t):
+        return t is not term(t)
+
     triples = [q.triple for q in ox.parse(data, format=rdf_format)]
-    if not any(t.value.startswith(_VIRTUOSO_BNODE) for tr in triples for t in (tr.subject, tr.object)
-               if isinstance(t, ox.NamedNode)):
+    if not any(standard(tr.subject) or standard(tr.object) for tr in triples):
         return triples
     return [ox.Triple(term(t.subject), t.predicate, term(t.object)) for t in triples]
