@@ -35,6 +35,7 @@ the RDF description) :meth:`Bound.standalone_text` writes every binding as such 
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -185,6 +186,8 @@ class Param:
         return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
 
     def _parse_enum(self, raw: str) -> ox.Term:
+        if self.base and raw.startswith(self.base) and raw[len(self.base):] in self.values:
+            raw = raw[len(self.base):]  # the full IRI a value stands for, as examples list it
         if raw not in self.values:
             raise ParameterError(self.name, f"expected one of: {', '.join(self.values)}")
         return ox.NamedNode(self.base + raw) if self.base else ox.Literal(raw)
@@ -282,8 +285,13 @@ def term_to_param(term: ox.Term) -> str:
 def _values_block(values: Mapping[str, Sequence[ox.Term]]) -> str:
     # str() of a pyoxigraph term is its N-Triples/SPARQL serialisation, with every quote,
     # backslash and control character escaped: the values cannot change the query's shape.
-    return "".join(f"\n  VALUES ?{name} {{ {' '.join(str(t) for t in terms)} }}"
-                   for name, terms in values.items())
+    if len(values) == 1:
+        (name, terms), = values.items()
+        return f"\n  VALUES ?{name} {{ {' '.join(str(t) for t in terms)} }}"
+    # One block of every combination, the same solutions as one block per variable (their join,
+    # SPARQL 1.1 Query §18.2.2.8): Virtuoso 7.2 loses rows after a second VALUES block.
+    rows = " ".join(f"({' '.join(str(t) for t in row)})" for row in itertools.product(*values.values()))
+    return f"\n  VALUES ({' '.join('?' + name for name in values)}) {{ {rows} }}"
 
 
 def insert_values(sparql: str, values: Mapping[str, Sequence[ox.Term]]) -> str:

@@ -77,7 +77,7 @@ class Credentials:
 
 
 def _digest_header(challenge: dict[str, str], user: str, password: str, method: str, target: str,
-                   count: int) -> str:
+                   count: int, cnonce: str | None = None) -> str:
     """RFC 7616 §3.4: the response to a Digest challenge (``qop=auth``, or none for RFC 2069 servers)."""
     algorithm = challenge.get("algorithm", "MD5").upper()
     digest = _HASHES[algorithm]
@@ -86,7 +86,7 @@ def _digest_header(challenge: dict[str, str], user: str, password: str, method: 
         return digest(text.encode("utf-8")).hexdigest()
 
     realm, nonce = challenge.get("realm", ""), challenge["nonce"]
-    cnonce, nc = os.urandom(8).hex(), f"{count:08x}"
+    cnonce, nc = cnonce or os.urandom(8).hex(), f"{count:08x}"
     ha1 = h(f"{user}:{realm}:{password}")
     if algorithm.endswith("-SESS"):
         ha1 = h(f"{ha1}:{nonce}:{cnonce}")

@@ -228,6 +228,7 @@ class RemoteStore:
                          "Content-Type": "application/x-www-form-urlencoded", **basic_auth_header(auth)}
         self._connections = _Connections(query_url, connect_timeout)
         self._counts: tuple[float, StoreCounts] | None = None
+        self._cap_warning: str | None = None  # "" once checked and fine
 
     # -- lifecycle (the same hooks as the process executor) -----------------------------------------
     def warm_up(self) -> None:
@@ -464,6 +465,25 @@ class RemoteStore:
             if complete:
                 return description
             depth *= 2
+
+    def row_cap_warning(self) -> str | None:
+        """What to tell the operator when the engine's own row cap is at or below ours, else None.
+
+        An engine that cuts every answer at its cap (Virtuoso's ``ResultSetMaxRows``) without
+        saying so would make a cut answer look whole; asked for the row cap + 1 rows of a query that
+        has more, it must send them all (checked once, then remembered).
+        """
+        if self.max_rows is None:
+            return None
+        if self._cap_warning is None:
+            wanted = self.max_rows + 1
+            digits = " ".join(f"{{ VALUES ?d{i} {{ 0 1 2 3 4 5 6 7 8 9 }} }}" for i in range(len(str(wanted))))
+            got = sum(1 for _ in self.query(f"SELECT * WHERE {{ {digits} }} LIMIT {wanted}"))
+            self._cap_warning = "" if got >= wanted else (
+                f"the SPARQL engine sent {got} rows where {wanted} were asked for: its own row cap is at "
+                f"or below gcm-kg's ({self.max_rows}), so answers it cuts cannot be flagged as truncated; "
+                f"raise it above {self.max_rows} (Virtuoso: ResultSetMaxRows and MaxSortedTopRows)")
+        return self._cap_warning or None
 
     def counts(self) -> StoreCounts:
         """Triples per named graph, and in the union of the named graphs (cached for a minute)."""
