@@ -78,3 +78,26 @@ def test_an_empty_values_block_is_dropped_and_means_the_same():
     assert len(list(store.query(rewritten))) == len(list(store.query(query))) == 1
     kept = "SELECT * WHERE { VALUES ?s { <http://e/s> } ?s ?p ?o }"
     assert rewrite.without_empty_values(kept) == kept
+
+
+def test_consecutive_values_blocks_become_one_with_the_same_solutions():
+    store = ox.Store()
+    for s_, k in (("a", "x"), ("a", "y"), ("b", "x")):
+        store.add(ox.Quad(ox.NamedNode(f"http://e/{s_}"), ox.NamedNode("http://e/kind"), ox.NamedNode(f"http://e/{k}")))
+    query = ('PREFIX e: <http://e/> SELECT ?s ?k WHERE {\n  VALUES ?s { <http://e/a> e:b }\n'
+             '  VALUES ?k { <http://e/x> e:y }\n  ?s <http://e/kind> ?k }')
+    merged = rewrite.merged_values(query)
+    assert merged.count("VALUES") == 1 and "VALUES (?s ?k)" in merged and "(e:b e:y)" in merged
+
+    def solutions(text):
+        return sorted(tuple(str(row[v]) for v in ("s", "k")) for row in store.query(text))
+
+    assert solutions(merged) == solutions(query) and len(solutions(query)) == 3
+
+
+def test_values_blocks_apart_of_literals_or_of_several_variables_are_left_alone():
+    for query in ("SELECT * { VALUES ?a { <a> } ?s ?p ?o VALUES ?b { <b> } }",
+                  "SELECT * { VALUES (?a ?b) { (<a> <b>) } VALUES ?c { <c> } }",
+                  'SELECT * { VALUES ?a { "t"@en } VALUES ?c { <c> } }',
+                  "SELECT * { ?s ?p ?o } VALUES ?a { <a> }"):
+        assert rewrite.merged_values(query) == query

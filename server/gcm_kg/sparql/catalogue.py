@@ -35,7 +35,6 @@ the RDF description) :meth:`Bound.standalone_text` writes every binding as such 
 from __future__ import annotations
 
 import datetime as _dt
-import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -285,13 +284,8 @@ def term_to_param(term: ox.Term) -> str:
 def _values_block(values: Mapping[str, Sequence[ox.Term]]) -> str:
     # str() of a pyoxigraph term is its N-Triples/SPARQL serialisation, with every quote,
     # backslash and control character escaped: the values cannot change the query's shape.
-    if len(values) == 1:
-        (name, terms), = values.items()
-        return f"\n  VALUES ?{name} {{ {' '.join(str(t) for t in terms)} }}"
-    # One block of every combination, the same solutions as one block per variable (their join,
-    # SPARQL 1.1 Query §18.2.2.8): Virtuoso 7.2 loses rows after a second VALUES block.
-    rows = " ".join(f"({' '.join(str(t) for t in row)})" for row in itertools.product(*values.values()))
-    return f"\n  VALUES ({' '.join('?' + name for name in values)}) {{ {rows} }}"
+    return "".join(f"\n  VALUES ?{name} {{ {' '.join(str(t) for t in terms)} }}"
+                   for name, terms in values.items())
 
 
 def insert_values(sparql: str, values: Mapping[str, Sequence[ox.Term]]) -> str:

@@ -11,12 +11,17 @@ an IRI or a comment is ever touched, and keeps the rest of the text as the clien
   clauses (SPARQL 1.1 Protocol §2.1.4: the protocol dataset takes precedence over the query's);
 * :func:`absolute_iris` — every relative IRI written resolved against the service base (and the
   query's own ``BASE``), as our engine resolves it: engines differ on a second ``BASE``;
+* :func:`merged_values` — consecutive one-variable ``VALUES`` blocks of IRIs written as one block
+  of every combination, the same solutions (their join, SPARQL 1.1 Query §18.2.2.8): Virtuoso 7.2
+  loses rows after a second block of IRIs (and, in one block of several variables, with literals);
 * :func:`without_empty_values` — ``VALUES () { () }`` (what SPARQL engines send through
   ``SERVICE`` for a pattern with no bindings to pass on) removed: a join with one empty solution is
   the identity (SPARQL 1.1 Query §18.5), and some engines cannot parse it.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import pyoxigraph as ox
 
@@ -139,6 +144,47 @@ def with_dataset(query: str, dataset: Dataset) -> str:
         position = end
     parts.append(query[position:])
     return "".join(parts)
+
+
+def _values_block_at(found: list[tuple[lexer.Token, int]], index: int) -> tuple[str, list[str], int] | None:
+    """The one-variable block of IRIs ``VALUES ?v { <a> ex:b … }`` starting at ``found[index]``: its
+    variable, its IRIs as written and the index after its ``}``; None for any other shape."""
+    if index + 3 >= len(found) or found[index + 1][0].kind != "var" or found[index + 2][0].text != "{":
+        return None
+    terms: list[str] = []
+    position = index + 3
+    while position < len(found) and found[position][0].kind in ("iri", "pname"):
+        terms.append(found[position][0].text)
+        position += 1
+    if position >= len(found) or found[position][0].text != "}" or not terms:
+        return None
+    return found[index + 1][0].text, terms, position + 1
+
+
+def merged_values(query: str) -> str:
+    """``query`` with each run of one-variable ``VALUES`` blocks of IRIs inside a group made one block."""
+    if query.lower().count("values") < 2:
+        return query
+    found = _top_level(query)
+    edits, index = [], 0
+    while index < len(found):
+        token, depth = found[index]
+        blocks, start, after = [], index, index
+        while (after < len(found) and found[after][1] > 0 and found[after][0].kind == "word"
+               and found[after][0].text.upper() == "VALUES"):
+            block = _values_block_at(found, after)
+            if block is None:
+                break
+            blocks.append(block)
+            after = block[2]
+        if len(blocks) > 1:
+            names = " ".join(name for name, _, _ in blocks)
+            rows = " ".join(f"({' '.join(row)})" for row in itertools.product(*(terms for _, terms, _ in blocks)))
+            edits.append((found[start][0].start, found[after - 1][0].end, f"VALUES ({names}) {{ {rows} }}"))
+        index = max(after, index + 1)
+    for begin, end, text in reversed(edits):
+        query = query[:begin] + text + query[end:]
+    return query
 
 
 def without_empty_values(query: str) -> str:

@@ -16,7 +16,8 @@ dataset) and gives the rest of gcm-kg what the embedded store gives:
 
 Before anything is sent, the query is parsed here (an empty or malformed query is a 400, as on
 the embedded store) and made to mean the same on any engine (:mod:`gcm_kg.sparql.rewrite`): the
-protocol dataset replaces the query's ``FROM`` clauses, an empty ``VALUES () { () }`` goes, and a
+protocol dataset replaces the query's ``FROM`` clauses, an empty ``VALUES () { () }`` goes,
+consecutive ``VALUES`` blocks become one, and a
 SELECT asks for the row cap + 1 rows (``LIMIT``), so a cut answer is always flagged
 (``X-Result-Truncated``) and the engine never sends more than that.
 
@@ -327,7 +328,7 @@ class RemoteStore:
             query = rewrite.with_row_limit(query, row_limit)
         if substitutions:  # canned-query parameters, as a VALUES block first in the WHERE group
             query = insert_values(query, {v.value: (t,) for v, t in substitutions.items()})
-        return rewrite.absolute_iris(query, base_iri), dataset
+        return rewrite.merged_values(rewrite.absolute_iris(query, base_iri)), dataset
 
     def _exchange(self, text: str, accept: str, dataset: Dataset, deadline: float) -> tuple[str, bytes]:
         """Send ``text``; the answer's media type and its whole body (or the error it stands for)."""
