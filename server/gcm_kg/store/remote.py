@@ -317,8 +317,9 @@ class RemoteStore:
         """
         if dataset.is_given and lexer.names_its_dataset(query):
             # SPARQL 1.1 Protocol §2.1.4: the protocol dataset wins over the query's FROM clauses;
-            # not every engine does so (Virtuoso keeps the query's), so the clauses are rewritten.
-            query, dataset = rewrite.with_dataset(query, dataset), Dataset()
+            # not every engine does so (Virtuoso keeps the query's), so the clauses are rewritten,
+            # and the dataset still goes as parameters too (oxigraph serve's union option ignores FROM).
+            query = rewrite.with_dataset(query, dataset)
         elif not dataset.is_given:
             # ``oxigraph serve --union-default-graph`` ignores FROM: the same graphs go as the
             # protocol dataset, which means the same (§2.1.4).
