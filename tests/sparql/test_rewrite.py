@@ -11,7 +11,9 @@ BASE = "https://w3id.org/gcm-kg/"
 
 
 @pytest.mark.parametrize("query", ["", "   \n", "SELEC * { ?s ?p ?o }", "SELECT * { ?s ?p ?o",
-                                   "ASK { ?s ?p }", "# only a comment"])
+                                   "ASK { ?s ?p }", "# only a comment",
+                                   # unnamed projections (an engine would invent callret-0)
+                                   "SELECT (COUNT(*)) WHERE { ?s ?p ?o }", "SELECT COUNT(*) WHERE { ?s ?p ?o }"])
 def test_empty_or_malformed_queries_are_refused_before_any_engine(query):
     with pytest.raises(QuerySyntaxError):
         rewrite.check_syntax(query, BASE)

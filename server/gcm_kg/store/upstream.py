@@ -13,8 +13,8 @@ gcm-kg then writes every output format itself. On the way in, an answer is made 
 * Virtuoso's ``"1"^^xsd:boolean`` / ``"0"^^xsd:boolean`` (how it writes every stored boolean, even
   one loaded as ``true``) become the canonical ``true`` / ``false`` (XML Schema 1.1 Part 2 §3.3.2.2);
 * an ASK answered as one row of one variable ``__ASK_RETVAL`` (Virtuoso 7.2) becomes the boolean;
-* a projection the engine had to name (``callret-0`` for an unnamed expression) keeps that name:
-  such projections are named before the query is sent (:func:`gcm_kg.sparql.rewrite.name_projections`).
+* (an unnamed projection, which Virtuoso would answer as ``callret-0``, never gets this far: it is
+  not SPARQL 1.1, and :func:`gcm_kg.sparql.rewrite.check_syntax` refuses it with a 400 first).
 """
 
 from __future__ import annotations
