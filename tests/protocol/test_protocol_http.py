@@ -475,3 +475,15 @@ def test_from_clauses_define_the_dataset(live, query, expected):
     engine's union option, must not win)."""
     response = get(live, query, "application/sparql-results+json")
     assert response.status_code == 200 and response.json()["boolean"] is expected
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"default-graph-uri": DATA_GRAPH.format(2)}, True),   # the protocol's graph, not the query's
+    ({"default-graph-uri": DATA_GRAPH.format(3)}, False),
+    ({"named-graph-uri": DATA_GRAPH.format(2)}, False),    # a protocol dataset with no default graph
+])
+def test_the_protocol_dataset_wins_over_the_query_s_from(live, params, expected):
+    """SPARQL 1.1 Protocol §2.1.4: a query's FROM clauses give way to the protocol dataset."""
+    query = f"ASK FROM <{DATA_GRAPH.format(1)}> {{ <{DATA_GRAPH.format(2)}> a ?t }}"
+    response = get(live, query, "application/sparql-results+json", **params)
+    assert response.status_code == 200 and response.json()["boolean"] is expected

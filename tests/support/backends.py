@@ -8,7 +8,10 @@ the pyoxigraph ``store``:
   ``needs_time_limit`` are skipped on it;
 * ``query-process``: a :class:`~gcm_kg.store.executor.ProcessExecutor`, as under ``gcm-kg serve``;
 * ``remote``: a :class:`~gcm_kg.store.remote.RemoteStore` in front of ``oxigraph serve`` holding the
-  same graphs (PUT one by one through the Graph Store Protocol).
+  same graphs (PUT one by one through the Graph Store Protocol);
+* ``virtuoso``: a :class:`~gcm_kg.store.remote.RemoteStore` in front of Virtuoso (Debian's
+  ``virtuoso-opensource``) holding the same graphs, loaded as its DBA through the
+  Digest-authenticated Graph Store, as ``gcm-kg load --auth`` does.
 
 The suites parametrise their session fixtures over :data:`BACKENDS` with :func:`backend_params`,
 so each of their tests runs once per backend, with the test id showing which.
@@ -27,13 +30,14 @@ from gcm_kg.store.executor import ProcessExecutor
 from gcm_kg.store.remote import RemoteStore
 
 from .oxigraph_server import OxigraphServer
+from .virtuoso_server import VirtuosoServer
 
-BACKENDS = ("embedded", "query-process", "remote")
+BACKENDS = ("embedded", "query-process", "remote", "virtuoso")
 
 #: What a query that fails while running, or that is cut at the time limit, answers on each
 #: backend: the remote engine's failure is a bad gateway, its missed deadline a gateway timeout.
-FAILURE_STATUS = {"embedded": 500, "query-process": 500, "remote": 502}
-TIMEOUT_STATUS = {"embedded": None, "query-process": 503, "remote": 504}
+FAILURE_STATUS = {"embedded": 500, "query-process": 500, "remote": 502, "virtuoso": 502}
+TIMEOUT_STATUS = {"embedded": None, "query-process": 503, "remote": 504, "virtuoso": 504}
 
 
 def backend_params(kinds: tuple[str, ...] = BACKENDS) -> list:
@@ -59,12 +63,12 @@ def open_backend(kind: str, store: ox.Store, *, timeout: float, max_rows: int | 
     if kind == "query-process":
         executor = ProcessExecutor(EmbeddedStore(store), timeout=timeout, max_rows=max_rows, concurrency=concurrency)
         return Backend(kind, executor, [executor.close])
-    if kind == "remote":
-        server = OxigraphServer().start()
+    if kind in ("remote", "virtuoso"):
+        server = OxigraphServer() if kind == "remote" else VirtuosoServer()
         backend = Backend(kind, None, [server.cleanup])
         try:
-            for graph in sorted({q.graph_name.value for q in store if isinstance(q.graph_name, ox.NamedNode)}):
-                server.put_graph(graph, (q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))))
+            server.start()
+            server.put_graphs(store)
             backend.store = RemoteStore(server.query_url, timeout=timeout, max_rows=max_rows)
         except BaseException:
             backend.close()

@@ -23,6 +23,8 @@ import pytest
 
 from gcm_kg.services.load import load
 
+from .processes import stop_child
+
 UPSTREAM_TIMEOUT_S = 5  # the upstream engine's own limit (ours, for the protocol tests, is 1 s)
 
 
@@ -71,13 +73,7 @@ class OxigraphServer:
         raise RuntimeError("oxigraph serve did not answer within 20 s")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop_child(self.process)
         if self.process is not None and self.process.stderr:
             self.process.stderr.close()
         self.process = None
@@ -86,6 +82,11 @@ class OxigraphServer:
         self.stop()
         if self._own_dir:
             shutil.rmtree(self.location, ignore_errors=True)
+
+    def put_graphs(self, store: ox.Store) -> None:
+        """Every named graph of ``store``, PUT one by one through the Graph Store Protocol."""
+        for graph in sorted({q.graph_name.value for q in store if isinstance(q.graph_name, ox.NamedNode)}):
+            self.put_graph(graph, (q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))))
 
     def put_graph(self, graph: str, triples) -> None:
         data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)

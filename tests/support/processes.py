@@ -1,6 +1,7 @@
-"""What a process is doing, read from Linux's /proc (for tests that watch a query process)."""
+"""What a process is doing, read from Linux's /proc (for tests that watch a query process), and stopping the servers the tests start."""
 
 import os
+import subprocess
 from pathlib import Path
 
 
@@ -11,3 +12,15 @@ def cpu_seconds(pid: int) -> float:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, IndexError, ValueError):
         return 0.0
+
+
+def stop_child(process: subprocess.Popen | None, grace: float = 10) -> None:
+    """Stop a server the tests started: SIGTERM, then SIGKILL if it is still there after ``grace`` s."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)

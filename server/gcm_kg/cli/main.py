@@ -96,9 +96,9 @@ def _run_validate(args) -> int:
     return run_validate(args.files or None, args.shapes, args.format, sys.stdout, options)
 
 
-def _add_auth(p) -> None:
+def _add_auth(p, text: str = "HTTP Basic credentials for --endpoint") -> None:
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--auth", metavar="USER:PASS", help="HTTP Basic credentials for --endpoint")
+    group.add_argument("--auth", metavar="USER:PASS", help=text)
     group.add_argument("--auth-env", metavar="VAR",
                        help="read the USER:PASS credentials from the environment variable VAR")
 
@@ -118,8 +118,10 @@ def _add_load(sub) -> None:
                                    "count matches, 1 when one does not, 2 on errors.")
     p.add_argument("--endpoint", required=True, metavar="URL", help="the store's SPARQL query URL")
     p.add_argument("--graph-store", metavar="URL",
-                   help="the store's Graph Store Protocol URL (default: --endpoint; oxigraph: .../store)")
-    _add_auth(p)
+                   help="the store's Graph Store Protocol URL (default: --endpoint; oxigraph: .../store; "
+                        "Virtuoso: .../sparql-graph-crud-auth with --auth)")
+    _add_auth(p, "credentials for the Graph Store: Basic or Digest, as its challenge asks (Virtuoso's "
+                 "DBA account); sent to --endpoint only when Basic")
     p.add_argument("extra_files", nargs="*", type=Path, metavar="EXTRA_FILES", help="more RDF files to load")
     p.set_defaults(func=_run_load)
 

@@ -118,6 +118,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
         try:
             counts = executor.counts()
             holds = f"{counts.triples} triples in {len(counts.graphs)} graphs"
+            cap_warning = getattr(executor, "row_cap_warning", lambda: None)()
+            if cap_warning:  # an engine that would cut answers silently (RemoteStore.row_cap_warning)
+                print(f"gcm-kg: warning: {cap_warning}", file=sys.stderr, flush=True)
         except QueryError as error:  # a remote endpoint that is down: serve anyway, /ready says so
             if not settings.endpoint:
                 raise

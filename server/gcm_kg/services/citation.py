@@ -196,7 +196,7 @@ def citable_kind(store, iri: str) -> str | None:
         it = _ref(iri)
     except ValueError:
         return None
-    rows = store.query(_PROLOGUE + f"""SELECT ?kind WHERE {{
+    rows = store.query(_PROLOGUE + f"""SELECT ?rank ?kind WHERE {{
         {{ {it} a void:Dataset . BIND(1 AS ?rank) BIND("dataset" AS ?kind) }}
         UNION {{ {it} a oa:SpecificResource ; oa:hasSource [] ; oa:hasSelector/oa:exact [] .
                  BIND(2 AS ?rank) BIND("passage" AS ?kind) }}
@@ -204,8 +204,10 @@ def citable_kind(store, iri: str) -> str | None:
                  BIND(3 AS ?rank) BIND("question" AS ?kind) }}
         UNION {{ BIND({it} AS ?doc) {_WHOLE_DOCUMENT} BIND(4 AS ?rank) BIND("document" AS ?kind) }}
         UNION {{ [] cito:cites {it} . BIND(5 AS ?rank) BIND("work" AS ?kind) }}
-    }} ORDER BY ?rank LIMIT 1""")
-    return next((row["kind"].value for row in rows), None)
+    }}""")
+    # The lowest rank wins, chosen here: Virtuoso 7.2 cannot compile this UNION under ORDER BY.
+    ranked = sorted((int(row["rank"].value), row["kind"].value) for row in rows)
+    return ranked[0][1] if ranked else None
 
 
 def _english_first(values: list) -> str | None:

@@ -206,7 +206,7 @@ def void_triples(store, settings, urls: PublicUrls, *, with_validation: bool = T
     """
     pub = publication(store)
     ds = ox.NamedNode(dataset_iri(settings))
-    triples: list[ox.Triple] = list(store.query(f"DESCRIBE <{ds.value}>"))
+    triples: list[ox.Triple] = store.describe(ds.value)
 
     def add(s, p, o):
         triples.append(ox.Triple(s, ox.NamedNode(p) if isinstance(p, str) else p, o))

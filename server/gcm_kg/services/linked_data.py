@@ -180,7 +180,7 @@ def description(store, iri: str, document: str | None = None) -> list[ox.Triple]
     """
     thing = _iri(iri)
     parts: list[Iterable[ox.Triple]] = [
-        store.query(f"DESCRIBE {thing}"),
+        store.describe(iri),
         store.query(f"""CONSTRUCT {{ ?o ?lp ?l }} WHERE {{
             {thing} ?p ?o . FILTER(isIRI(?o)) VALUES ?lp {{ {_LABEL_VALUES} }} ?o ?lp ?l }}"""),
         store.query(f"""CONSTRUCT {{ ?s ?p {thing} . ?s ?lp ?l }} WHERE {{

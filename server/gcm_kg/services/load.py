@@ -34,7 +34,8 @@ from gcm_kg import __version__
 from gcm_kg.rdf import rdfio
 from gcm_kg.store.shipped import shipped_quads
 from gcm_kg.core.namespaces import GRAPH
-from gcm_kg.store.remote import RemoteStore, basic_auth_header
+from gcm_kg.store.http_auth import AuthError, Credentials
+from gcm_kg.store.remote import RemoteStore
 from gcm_kg.sparql.model import QueryError
 from gcm_kg.store.base import extra_graph_iri
 
@@ -100,12 +101,52 @@ class Progress:
             self.stream.flush()
 
 
-def _put(url: str, graph: str, data: bytes, headers: dict[str, str], progress: Progress, timeout: float) -> None:
+def _request_target(url: str, graph: str) -> str:
+    """The path and query of ``url`` with ``graph=<graph>`` added (Graph Store Protocol §5)."""
     parts = urlsplit(url)
-    target = (parts.path or "/") + "?" + (parts.query + "&" if parts.query else "") + "graph=" + quote(graph, safe="")
-    cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    options = {"context": ssl.create_default_context()} if parts.scheme == "https" else {}
-    conn = cls(parts.hostname, parts.port, timeout=timeout, **options)
+    return (parts.path or "/") + "?" + (parts.query + "&" if parts.query else "") + "graph=" + quote(graph, safe="")
+
+
+def _connection(url: str, timeout: float) -> http.client.HTTPConnection:
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return http.client.HTTPSConnection(parts.hostname, parts.port, timeout=timeout,
+                                           context=ssl.create_default_context())
+    return http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+
+
+def learn_scheme(url: str, graph: str, credentials: Credentials, timeout: float = 30.0) -> None:
+    """Ask the Graph Store which authentication it wants before sending any data.
+
+    A ``HEAD`` of a graph changes nothing (RFC 9110 §9.3.2); a ``401`` carries the challenge
+    (§11.6.1) that tells Basic from Digest, so no graph is uploaded twice. A server that does not
+    challenge the ``HEAD`` keeps getting Basic credentials.
+    """
+    conn = _connection(url, timeout)
+    try:
+        conn.request("HEAD", _request_target(url, graph), headers={"User-Agent": f"gcm-kg/{__version__}"})
+        response = conn.getresponse()
+        response.read()
+        challenges = response.headers.get_all("WWW-Authenticate") or []
+    except (OSError, http.client.HTTPException) as error:
+        raise LoadError(f"HEAD {url} failed: {getattr(error, 'strerror', None) or error}") from None
+    finally:
+        conn.close()
+    if response.status == 401 and challenges:
+        try:
+            credentials.answer(challenges)
+        except AuthError as error:
+            raise LoadError(f"{url}: {error}") from None
+
+
+def put_graph(url: str, graph: str, data: bytes, *, credentials: Credentials | None = None,
+              progress: Progress | None = None, timeout: float = 600.0) -> None:
+    """Replace ``graph`` on the Graph Store at ``url`` with the N-Triples ``data`` (one PUT).
+
+    A ``401`` whose challenge changes the scheme or renews a Digest nonce is answered once more.
+    """
+    progress = progress or Progress(len(data), None)
+    target = _request_target(url, graph)
     label = graph.removeprefix(GRAPH)
 
     def pieces():
@@ -114,17 +155,32 @@ def _put(url: str, graph: str, data: bytes, headers: dict[str, str], progress: P
             yield piece
             progress.advance(len(piece), label)
 
-    try:
-        conn.request("PUT", target, body=pieces(), headers={
-            **headers, "Content-Type": "application/n-triples", "Content-Length": str(len(data))})
-        response = conn.getresponse()
-        message = response.read().decode("utf-8", "replace").strip()[:500]
-    except (OSError, http.client.HTTPException) as error:
-        raise LoadError(f"PUT {url} (graph {graph}) failed: {getattr(error, 'strerror', None) or error}") from None
-    finally:
-        conn.close()
+    for attempt in (1, 2):
+        headers = {"User-Agent": f"gcm-kg/{__version__}", "Content-Type": "application/n-triples",
+                   "Content-Length": str(len(data))}
+        if credentials is not None:
+            headers.update(credentials.header("PUT", target))
+        conn = _connection(url, timeout)
+        try:
+            conn.request("PUT", target, body=pieces(), headers=headers)
+            response = conn.getresponse()
+            message = response.read().decode("utf-8", "replace").strip()[:500]
+            challenges = response.headers.get_all("WWW-Authenticate") or []
+        except (OSError, http.client.HTTPException) as error:
+            raise LoadError(f"PUT {url} (graph {graph}) failed: {getattr(error, 'strerror', None) or error}") from None
+        finally:
+            conn.close()
+        if response.status == 401 and credentials is not None and challenges and attempt == 1:
+            try:
+                credentials.answer(challenges)
+            except AuthError as error:
+                raise LoadError(f"{url}: {error}") from None
+            continue
+        break
     if response.status not in (200, 201, 204):
         hint = f"; {HINT}" if response.status in (404, 405) else ""
+        if response.status == 401:
+            hint = "; check --auth (user and password of an account allowed to write)"
         raise LoadError(f"PUT {url}?graph={graph} answered {response.status} {response.reason}"
                         f"{': ' + message if message else ''}{hint}")
     progress.advance(0, label, final=True)
@@ -132,7 +188,7 @@ def _put(url: str, graph: str, data: bytes, headers: dict[str, str], progress: P
 
 def load(endpoint: str, graph_store: str | None = None, *, auth: tuple[str, str] | None = None,
          extra_files: Sequence[Path] = (), progress_stream: TextIO | None = sys.stderr,
-         timeout: float = 600.0) -> list[GraphLoad]:
+         timeout: float = 600.0, credentials: Credentials | None = None) -> list[GraphLoad]:
     """Store every graph through the Graph Store Protocol, then count each through ``endpoint``.
 
     Returns one :class:`GraphLoad` per graph; raises :class:`LoadError` when a PUT fails.
@@ -140,18 +196,31 @@ def load(endpoint: str, graph_store: str | None = None, *, auth: tuple[str, str]
     graph_store = graph_store or endpoint
     graphs = graphs_to_load(extra_files)
     bodies = {g: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) for g, triples in graphs.items()}
-    headers = {"User-Agent": f"gcm-kg/{__version__}", **basic_auth_header(auth)}
-    store = RemoteStore(endpoint, timeout=timeout, auth=auth)
+    credentials = credentials or (Credentials(*auth) if auth else None)
+    if credentials is not None and bodies:
+        learn_scheme(graph_store, next(iter(bodies)), credentials)
+    store = RemoteStore(endpoint, timeout=timeout, auth=query_auth(credentials))
     progress = Progress(sum(len(b) for b in bodies.values()), progress_stream)
     try:
         for graph, body in bodies.items():
-            _put(graph_store, graph, body, headers, progress, timeout)
+            put_graph(graph_store, graph, body, credentials=credentials, progress=progress, timeout=timeout)
     finally:
         progress.close()
     values = " ".join(f"<{graph}>" for graph in graphs)
     found = {row["g"].value: int(row["n"].value) for row in store.query(
         f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g")}
     return [GraphLoad(graph, len(triples), found.get(graph, 0)) for graph, triples in graphs.items()]
+
+
+def query_auth(credentials: Credentials | None) -> tuple[str, str] | None:
+    """Credentials for the query endpoint during a load: the Graph Store's, when they are Basic.
+
+    Digest credentials answer the Graph Store's own challenge (Virtuoso's DBA account on
+    ``/sparql-graph-crud-auth``); they are not sent to the query endpoint as Basic ones, in clear.
+    """
+    if credentials is None or credentials.scheme != "basic":
+        return None
+    return credentials.user, credentials.password
 
 
 def stale_graphs(endpoint: str, loaded: Iterable[str], *, auth: tuple[str, str] | None = None) -> list[str]:
@@ -167,8 +236,9 @@ def run_load(endpoint: str, graph_store: str | None, auth: tuple[str, str] | Non
     """``gcm-kg load``: 0 when every graph holds what was sent, 1 on a count mismatch, 2 on errors."""
     started = time.monotonic()
     try:
-        results = load(endpoint, graph_store, auth=auth, extra_files=extra_files, progress_stream=err)
-        stale = stale_graphs(endpoint, [r.graph for r in results], auth=auth)
+        credentials = Credentials(*auth) if auth else None
+        results = load(endpoint, graph_store, credentials=credentials, extra_files=extra_files, progress_stream=err)
+        stale = stale_graphs(endpoint, [r.graph for r in results], auth=query_auth(credentials))
     except (LoadError, QueryError, SyntaxError) as error:
         print(f"gcm-kg load: {error}", file=err)
         return 2

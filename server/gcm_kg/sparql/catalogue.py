@@ -200,6 +200,8 @@ class Param:
         return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
 
     def _parse_enum(self, raw: str) -> ox.Term:
+        if self.base and raw.startswith(self.base) and raw[len(self.base):] in self.values:
+            raw = raw[len(self.base):]  # the full IRI a value stands for, as examples list it
         if raw not in self.values:
             raise ParameterError(self.name, f"expected one of: {', '.join(self.values)}")
         return ox.NamedNode(self.base + raw) if self.base else ox.Literal(raw)

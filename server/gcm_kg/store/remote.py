@@ -8,13 +8,18 @@ dataset) and gives the rest of gcm-kg what the embedded store gives:
   parsed with :func:`pyoxigraph.parse_query_results`, CONSTRUCT/DESCRIBE as a list of triples
   parsed with :func:`pyoxigraph.parse`), so linked data, HTML pages and VoID work unchanged;
 * :meth:`RemoteStore.execute` negotiates the format exactly as the embedded store does (the same
-  offered lists, the same 406), asks the upstream for that format and passes its bytes through
-  when they are what was asked for. The body is read as a stream and parsed while it arrives
-  (pyoxigraph's parsers read lazily): a SELECT is written by pyoxigraph's writer as it is read,
-  and cut at the row cap as a local result is (:func:`gcm_kg.sparql.results.write_capped`; the
-  upstream connection is closed there, so a huge result costs no more than the cap); a body that
-  is malformed or cut short (an engine that gives up mid-stream after a ``200``) is a 502, never
-  passed on.
+  offered lists, the same 406) and writes every format itself: the engine is only ever asked for
+  SPARQL JSON/XML results or N-Triples/Turtle graphs, read the same way whatever the engine
+  (:mod:`gcm_kg.store.upstream`: blank-node labels made valid, legacy term types read). A body
+  that is malformed or cut short (an engine that gives up mid-stream after a ``200``) is a 502,
+  never passed on.
+
+Before anything is sent, the query is parsed here (an empty or malformed query is a 400, as on
+the embedded store) and made to mean the same on any engine (:mod:`gcm_kg.sparql.rewrite`): the
+protocol dataset replaces the query's ``FROM`` clauses, an empty ``VALUES () { () }`` goes,
+consecutive ``VALUES`` blocks become one, and a
+SELECT asks for the row cap + 1 rows (``LIMIT``), so a cut answer is always flagged
+(``X-Result-Truncated``) and the engine never sends more than that.
 
 Time limit: one deadline per query covers connecting, waiting for the answer and reading it (the
 socket timeout is set to what is left before every read). Past it the request is cut and the query
@@ -31,17 +36,14 @@ the retry is safe); a restarted upstream is used again at the next request.
 The default graph: gcm-kg's embedded store answers over the *union* of its named graphs. A remote
 engine must be configured to do the same: ``oxigraph serve --union-default-graph``; Fuseki with
 ``tdb2:unionDefaultGraph true`` on the dataset; Virtuoso's default graph is already the union of
-every graph (its own system graphs included). Relative IRIs in a query resolve against the
-service base IRI (a ``BASE`` is prepended when the query has one), and canned-query parameter
+every graph it lets the anonymous user read (its system graphs made private, as the README's
+recipe does). Relative IRIs in a query are resolved against the service base IRI here and sent
+absolute (:func:`gcm_kg.sparql.rewrite.absolute_iris`), and canned-query parameter
 bindings (``substitutions``) are sent as a ``VALUES`` block at the start of the WHERE group.
 
-Engines tried: ``oxigraph serve --union-default-graph`` answers every query, entity document and
-protocol test exactly as the embedded store does (the test suite runs against it). Virtuoso 7.2
-(Debian's ``virtuoso-opensource``) loads and counts correctly and serves the protocol, but its
-answers are its own in places: ``DESCRIBE`` is not the concise bounded description (entity
-documents differ), ``GROUP_CONCAT`` drops language tags, its default-graph union includes its
-system graphs (larger counts), and the canned queries need ``MaxSortedTopRows`` raised above the
-row cap (+1) in ``virtuoso.ini``.
+Engines tested: ``oxigraph serve --union-default-graph`` and Virtuoso 7.2 (Debian's
+``virtuoso-opensource``, set up as the README's *Scaling out* says); the protocol, linked-data and
+canned-query suites run against both (``tests/support/backends.py``).
 """
 
 from __future__ import annotations
@@ -50,10 +52,10 @@ import base64
 import http.client
 import io
 import os
-import re
 import socket
 import ssl
 import threading
+from collections import deque
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
@@ -61,25 +63,24 @@ from urllib.parse import urlencode, urlsplit
 import pyoxigraph as ox
 
 from gcm_kg import __version__
-from gcm_kg.rdf import formats
 from gcm_kg.core.negotiation import negotiate
 from gcm_kg.core.namespaces import BASE
-from gcm_kg.sparql import lexer
+from gcm_kg.sparql import lexer, rewrite
+from gcm_kg.sparql.rewrite import check_syntax
 from gcm_kg.sparql.catalogue import insert_values
 from gcm_kg.sparql.model import Dataset, NotAcceptable, QueryOutput, QuerySyntaxError, formats_for
 from gcm_kg.sparql.results import write_capped
 from gcm_kg.store import fingerprint as store_fingerprint
+from gcm_kg.store import upstream
 from gcm_kg.store.base import StoreCounts, UpstreamError, UpstreamTimeout
 
+#: Blank-node steps from the subject fetched by the first description query (see ``describe``).
+_CBD_DEPTH = 4
+_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
 #: Seconds the triple counts are cached (the upstream may be reloaded while we serve).
 COUNTS_TTL = 60.0
 #: Most characters of an upstream error message quoted in ours.
 MAX_MESSAGE = 2000
-#: Results formats read back from the upstream: those that keep every RDF term (not CSV).
-_RESULT_PARSEABLE = tuple(f.oxigraph for f in formats.RESULTS if f.lossless)
-_RESULT_FALLBACK = ("application/sparql-results+json;q=0.9, application/sparql-results+xml;q=0.8, "
-                    "text/tab-separated-values;q=0.7")
-_GRAPH_FALLBACK = "application/n-triples;q=0.9, text/turtle;q=0.8, application/rdf+xml;q=0.7"
 
 
 # -- reading a query -----------------------------------------------------------------------------
@@ -96,11 +97,6 @@ def query_form(query: str) -> str | None:
     return None
 
 
-def has_relative_iri(query: str) -> bool:
-    """True when an IRI of the query has no scheme (so it resolves against the base IRI)."""
-    return any(token.kind == "iri" and not lexer.is_absolute(token.iri) for token in lexer.tokens(query))
-
-
 def query_dataset(query: str, base_iri: str | None) -> Dataset | None:
     """The dataset a query's own FROM / FROM NAMED clauses give, or None when it has none.
 
@@ -114,14 +110,6 @@ def query_dataset(query: str, base_iri: str | None) -> Dataset | None:
     return Dataset(clauses.default_graphs, clauses.named_graphs)
 
 
-def _shift_lines(message: str, lines: int) -> str:
-    """Point an upstream parser message back at the client's text after ``lines`` were prepended."""
-    def fix(match):
-        return f"{match.group(1)}{int(match.group(2)) - lines}{match.group(3)}"
-    message = re.sub(r"(\bat )(\d+)(:\d+)", fix, message)
-    return re.sub(r"(\bline )(\d+)(, column)", fix, message)
-
-
 # -- the HTTP exchange ---------------------------------------------------------------------------
 
 @dataclass
@@ -129,6 +117,8 @@ class _Answer:
     status: int
     media_type: str
     reader: "_BodyReader"
+    #: The engine says it sent part of the answer only (Virtuoso: ``X-SQL-State: S1TAT``).
+    partial: bool = False
 
 
 class EndpointConfigError(ValueError):
@@ -140,15 +130,11 @@ class _Deadline(Exception):
 
 
 class _BodyReader(io.RawIOBase):
-    """The upstream body as a file pyoxigraph can parse lazily, each read bounded by the deadline.
+    """The upstream body, each read bounded by the query's deadline."""
 
-    With ``keep`` every byte read is kept too, so a body that is passed through is read once.
-    """
-
-    def __init__(self, response: http.client.HTTPResponse, sock, deadline: float, keep: bool):
+    def __init__(self, response: http.client.HTTPResponse, sock, deadline: float):
         super().__init__()
-        self.response, self.sock, self.deadline, self.keep = response, sock, deadline, keep
-        self.copy = bytearray()
+        self.response, self.sock, self.deadline = response, sock, deadline
         self.expired = False
 
     def readable(self) -> bool:
@@ -166,21 +152,18 @@ class _BodyReader(io.RawIOBase):
         except (socket.timeout, TimeoutError):
             self.expired = True
             raise
-        if self.keep and n:
-            self.copy += memoryview(buffer)[:n]
         return n
 
     def read_all(self) -> bytes:
-        """The rest of the body (and, with ``keep``, all of it)."""
+        """The rest of the body."""
         chunk = bytearray(65536)
         rest = bytearray()
         while True:
             n = self.readinto(chunk)
             if not n:
                 break
-            if not self.keep:
-                rest += chunk[:n]
-        return bytes(self.copy) if self.keep else bytes(rest)
+            rest += chunk[:n]
+        return bytes(rest)
 
 
 class _Connections:
@@ -246,6 +229,7 @@ class RemoteStore:
                          "Content-Type": "application/x-www-form-urlencoded", **basic_auth_header(auth)}
         self._connections = _Connections(query_url, connect_timeout)
         self._counts: tuple[float, StoreCounts] | None = None
+        self._cap_warning: str | None = None  # "" once checked and fine
 
     # -- lifecycle (the same hooks as the process executor) -----------------------------------------
     def warm_up(self) -> None:
@@ -255,15 +239,7 @@ class RemoteStore:
         self._connections.close()
 
     # -- one request -------------------------------------------------------------------------------
-    def _text(self, query: str, base_iri: str | None, substitutions) -> tuple[str, int]:
-        """The text to send and how many lines were prepended to it."""
-        if substitutions:
-            query = insert_values(query, {v.value: (t,) for v, t in substitutions.items()})
-        if base_iri and has_relative_iri(query):
-            return f"BASE <{ox.NamedNode(base_iri).value}>\n{query}", 1
-        return query, 0
-
-    def _send(self, text: str, accept: str, dataset: Dataset, deadline: float, keep: bool) -> _Answer:
+    def _send(self, text: str, accept: str, dataset: Dataset, deadline: float) -> _Answer:
         params = [("query", text)]
         params += [("default-graph-uri", g) for g in dataset.default_graph_uris]
         params += [("named-graph-uri", g) for g in dataset.named_graph_uris]
@@ -297,15 +273,16 @@ class RemoteStore:
                 conn.close()
                 raise UpstreamError(self._unreachable(error)) from None
             media_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
+            partial = (response.getheader("X-SQL-State") or "").strip().upper() == "S1TAT"
             return _Answer(response.status, media_type, _ConnReader(response, conn, self._connections,
-                                                                     deadline, keep))
+                                                                     deadline), partial)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _unreachable(self, error: BaseException) -> str:
         reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
         return f"the upstream SPARQL endpoint cannot be reached: {reason}"
 
-    def _check_status(self, answer: _Answer, prepended: int) -> None:
+    def _check_status(self, answer: _Answer) -> None:
         """Raise the error an upstream non-200 answer stands for."""
         if answer.status == 200:
             return
@@ -316,7 +293,7 @@ class RemoteStore:
         finally:
             answer.reader.finish(reuse=False)
         if answer.status == 400:
-            raise QuerySyntaxError(_shift_lines(message, prepended) or "the upstream endpoint refused the query (400)")
+            raise QuerySyntaxError(message or "the upstream endpoint refused the query (400)")
         if answer.status in (408, 504):
             raise UpstreamTimeout(f"the upstream SPARQL endpoint gave up on the query "
                                   f"({answer.status}){': ' + message if message else ''}")
@@ -331,146 +308,184 @@ class RemoteStore:
         return UpstreamError(f"the upstream SPARQL endpoint sent a malformed or incomplete answer: {error}")
 
     # -- GraphStore --------------------------------------------------------------------------------
-    def execute(self, query: str, *, accept: str | None = None, media_type: str | None = None,
-                dataset: Dataset = Dataset(), base_iri: str | None = BASE,
-                substitutions: dict[ox.Variable, ox.Term] | None = None,
-                timeout: float | None = None) -> QueryOutput:
-        seconds = timeout if timeout is not None else self.timeout
-        deadline = time.monotonic() + (seconds if seconds is not None else 1e9)
-        form = query_form(query)
-        if form is not None:
-            table = formats_for(form)
-            chosen = media_type if media_type in table else negotiate(accept, list(table))
-            wanted = table[chosen].oxigraph if chosen is not None else None
-        else:  # not a query we can read: the upstream's parser will say why
-            chosen, wanted = None, None
-        text, prepended = self._text(query, base_iri, substitutions)
-        if not dataset.is_given:
-            dataset = query_dataset(query, base_iri) or dataset
-        if form is not None and chosen is None:
-            # As the embedded store does, a syntax error (400) comes before "not acceptable" (406):
-            # the upstream parses the query; the request is cut as soon as its status is known.
-            try:
-                answer = self._send(text, next(iter(table)), dataset, deadline, keep=False)
-            except _Deadline:
-                raise self._timeout_error(seconds) from None
-            if answer.status != 200:
-                self._check_status(answer, prepended)
-            answer.reader.finish(reuse=False)
-            raise NotAcceptable(form, list(table))
-        if form in ("SELECT", "ASK"):
-            ask_for = wanted.media_type if wanted in _RESULT_PARSEABLE else "application/sparql-results+json"
-            upstream_accept = f"{ask_for}, {_RESULT_FALLBACK}"
-        elif form == "GRAPH":
-            upstream_accept = f"{wanted.media_type}, {_GRAPH_FALLBACK}"
-        else:
-            upstream_accept = "application/sparql-results+json, application/n-triples;q=0.9"
-        try:
-            answer = self._send(text, upstream_accept, dataset, deadline, keep=True)
-            self._check_status(answer, prepended)
-            return self._output(answer, form, chosen, wanted)
-        except _Deadline:
-            raise self._timeout_error(seconds) from None
+    def _prepare(self, query: str, base_iri: str | None, substitutions, dataset: Dataset,
+                 row_limit: int | None) -> tuple[str, Dataset]:
+        """The text to send and the protocol dataset to send with it.
 
-    def _output(self, answer: _Answer, form: str | None, chosen: str | None, wanted) -> QueryOutput:
+        The query, already parsed here, is made to mean the same on any engine
+        (:mod:`gcm_kg.sparql.rewrite`).
+        """
+        if dataset.is_given and lexer.names_its_dataset(query):
+            # SPARQL 1.1 Protocol §2.1.4: the protocol dataset wins over the query's FROM clauses;
+            # not every engine does so (Virtuoso keeps the query's), so the clauses are rewritten,
+            # and the dataset still goes as parameters too (oxigraph serve's union option ignores FROM).
+            query = rewrite.with_dataset(query, dataset)
+        elif not dataset.is_given:
+            # ``oxigraph serve --union-default-graph`` ignores FROM: the same graphs go as the
+            # protocol dataset, which means the same (§2.1.4).
+            dataset = query_dataset(query, base_iri) or dataset
+        query = rewrite.without_empty_values(query)
+        if row_limit is not None:
+            query = rewrite.with_row_limit(query, row_limit)
+        if substitutions:  # canned-query parameters, as a VALUES block first in the WHERE group
+            query = insert_values(query, {v.value: (t,) for v, t in substitutions.items()})
+        return rewrite.merged_values(rewrite.absolute_iris(query, base_iri)), dataset
+
+    def _exchange(self, text: str, accept: str, dataset: Dataset, deadline: float) -> tuple[str, bytes]:
+        """Send ``text``; the answer's media type and its whole body (or the error it stands for)."""
+        answer = self._send(text, accept, dataset, deadline)
+        self._check_status(answer)
         reader = answer.reader
-        results_format = ox.QueryResultsFormat.from_media_type(answer.media_type) if answer.media_type else None
-        rdf_format = ox.RdfFormat.from_media_type(answer.media_type) if answer.media_type else None
-        if form is None:  # learn the form from the answer; the format is the upstream's
-            form = "GRAPH" if rdf_format is not None else "SELECT"
-            table = formats_for(form)
-            chosen = next((m for m, f in table.items() if f.oxigraph in (rdf_format, results_format)),
-                          "application/sparql-results+json")
-            wanted = table[chosen].oxigraph
-        cap = self.max_rows if form == "SELECT" else None
-        truncated = False
         try:
-            if form == "GRAPH":
-                if rdf_format is None:
-                    raise self._malformed(f"unexpected Content-Type {answer.media_type!r} for a graph")
-                reader.keep = rdf_format == wanted
-                triples = [q.triple for q in ox.parse(reader, format=rdf_format)]
-                if reader.keep:
-                    body = reader.read_all()
-                else:
-                    body = ox.serialize(triples, format=wanted)
-            else:
-                if results_format not in _RESULT_PARSEABLE:
-                    raise self._malformed(f"unexpected Content-Type {answer.media_type!r} for query results")
-                reader.keep = results_format == wanted
-                result = ox.parse_query_results(reader, format=results_format)
-                if isinstance(result, ox.QueryBoolean):
-                    if form == "SELECT":
-                        raise self._malformed("a boolean answer to a SELECT query")
-                    form = "ASK"
-                    body = reader.read_all() if reader.keep else result.serialize(format=wanted)
-                else:
-                    if form == "ASK":
-                        raise self._malformed("solutions as the answer to an ASK query")
-                    # Read as it is written, by pyoxigraph, and cut at the row cap like a local result.
-                    if cap is None:
-                        written = result.serialize(format=wanted)
-                    else:
-                        written, truncated = write_capped(result, wanted, cap)
-                    body = reader.read_all() if reader.keep and not truncated else written
-        except UpstreamError:
-            reader.finish(reuse=False)
-            raise
-        except (SyntaxError, ValueError, OSError, http.client.HTTPException) as error:
+            data = reader.read_all()
+        except (OSError, http.client.HTTPException) as error:
             reader.finish(reuse=False)
             if reader.expired or isinstance(error, (socket.timeout, TimeoutError)):
                 raise _Deadline() from None
             raise self._malformed(error) from None
-        reader.finish(reuse=not truncated)
-        if form == "SELECT":
-            return QueryOutput(form, chosen, body, truncated, cap)
-        return QueryOutput(form, chosen, body)
+        reader.finish(reuse=True)
+        if answer.partial:
+            # Virtuoso's "anytime" answers: cut at its own time limit, flagged only in a header.
+            raise UpstreamTimeout("the upstream SPARQL endpoint stopped the query at its own time limit "
+                                  "and sent a partial answer; make the query more selective")
+        return answer.media_type, data
+
+    def _read(self, form: str, media_type: str, data: bytes):
+        """The answer as pyoxigraph results (SELECT, ASK) or a list of triples (CONSTRUCT, DESCRIBE)."""
+        try:
+            if form == "GRAPH":
+                rdf_format = ox.RdfFormat.from_media_type(media_type) if media_type else None
+                if rdf_format is None:
+                    raise upstream.MalformedAnswer(f"unexpected Content-Type {media_type!r} for a graph")
+                return upstream.standard_triples(data, rdf_format)
+            result = upstream.standard_results(data, media_type)
+        except (upstream.MalformedAnswer, SyntaxError, ValueError) as error:
+            raise self._malformed(error) from None
+        if isinstance(result, ox.QueryBoolean) != (form == "ASK"):
+            raise self._malformed(f"a {'boolean' if isinstance(result, ox.QueryBoolean) else 'solutions'} "
+                                  f"answer to a {form} query")
+        return result
+
+    def _run(self, query: str, *, dataset: Dataset, base_iri: str | None, substitutions,
+             timeout: float | None, row_limit: int | None = None, checked: bool = False):
+        """Parse, rewrite, send and read ``query``: its form and its pyoxigraph answer.
+
+        An empty or malformed query is our 400 before any engine sees it, as on the embedded store.
+        """
+        if not checked:
+            check_syntax(query, base_iri)
+        seconds = timeout if timeout is not None else self.timeout
+        deadline = time.monotonic() + (seconds if seconds is not None else 1e9)
+        text, dataset = self._prepare(query, base_iri, substitutions, dataset,
+                                                 row_limit if query_form(query) == "SELECT" else None)
+        form = query_form(query)
+        accept = upstream.GRAPH_ACCEPT if form == "GRAPH" else upstream.RESULTS_ACCEPT
+        try:
+            media_type, data = self._exchange(text, accept, dataset, deadline)
+        except _Deadline:
+            raise self._timeout_error(seconds) from None
+        return form, self._read(form, media_type, data)
+
+    def execute(self, query: str, *, accept: str | None = None, media_type: str | None = None,
+                dataset: Dataset = Dataset(), base_iri: str | None = BASE,
+                substitutions: dict[ox.Variable, ox.Term] | None = None,
+                timeout: float | None = None) -> QueryOutput:
+        """Answer ``query`` in the negotiated format, written here whatever the engine wrote.
+
+        A syntax error (400) comes before "not acceptable" (406), as on the embedded store. A
+        SELECT asks the engine for one row more than the cap, so a cut answer is always flagged.
+        """
+        check_syntax(query, base_iri)
+        form = query_form(query)
+        table = formats_for(form)
+        chosen = media_type if media_type in table else negotiate(accept, list(table))
+        if chosen is None:
+            self._status_only(query, dataset, base_iri, substitutions, timeout)
+            raise NotAcceptable(form, list(table))
+        wanted = table[chosen].oxigraph
+        cap = self.max_rows if form == "SELECT" else None
+        form, result = self._run(query, dataset=dataset, base_iri=base_iri, substitutions=substitutions,
+                                 timeout=timeout, row_limit=None if cap is None else cap + 1, checked=True)
+        if form == "GRAPH":
+            return QueryOutput(form, chosen, ox.serialize(result, format=wanted))
+        if form == "ASK":
+            return QueryOutput(form, chosen, result.serialize(format=wanted))
+        if cap is None:
+            return QueryOutput(form, chosen, result.serialize(format=wanted), False, None)
+        body, truncated = write_capped(result, wanted, cap)
+        return QueryOutput(form, chosen, body, truncated, cap)
+
+    def _status_only(self, query: str, dataset: Dataset, base_iri: str | None, substitutions,
+                      timeout: float | None) -> None:
+        """Send ``query`` and raise what its status stands for; the request is cut once it is known.
+
+        As on the embedded store, a query that fails or runs out of time says so before "not
+        acceptable" (406) is answered.
+        """
+        seconds = timeout if timeout is not None else self.timeout
+        deadline = time.monotonic() + (seconds if seconds is not None else 1e9)
+        text, dataset = self._prepare(query, base_iri, substitutions, dataset, None)
+        accept = upstream.GRAPH_ACCEPT if query_form(query) == "GRAPH" else upstream.RESULTS_ACCEPT
+        try:
+            answer = self._send(text, accept, dataset, deadline)
+        except _Deadline:
+            raise self._timeout_error(seconds) from None
+        self._check_status(answer)
+        answer.reader.finish(reuse=False)
 
     def query(self, query: str, *, dataset: Dataset = Dataset(), base_iri: str | None = BASE,
               substitutions: dict[ox.Variable, ox.Term] | None = None, timeout: float | None = None):
         """Run ``query``; SELECT/ASK as pyoxigraph results, CONSTRUCT/DESCRIBE as a list of triples.
 
-        Raises ``SyntaxError`` on a query the upstream refuses (400), like the embedded store, and
-        :class:`~gcm_kg.store.embedded.UpstreamError` / :class:`~gcm_kg.store.embedded.UpstreamTimeout`.
+        Raises ``SyntaxError`` on a query that does not parse or that the upstream refuses (400),
+        like the embedded store, and :class:`~gcm_kg.store.embedded.UpstreamError` /
+        :class:`~gcm_kg.store.embedded.UpstreamTimeout`.
         """
-        seconds = timeout if timeout is not None else self.timeout
-        deadline = time.monotonic() + (seconds if seconds is not None else 1e9)
-        form = query_form(query)
-        accept = (f"application/n-triples, {_GRAPH_FALLBACK}" if form == "GRAPH" else
-                  f"application/sparql-results+json, {_RESULT_FALLBACK}, application/n-triples;q=0.5")
-        text, prepended = self._text(query, base_iri, substitutions)
-        if not dataset.is_given:
-            dataset = query_dataset(query, base_iri) or dataset
         try:
-            answer = self._send(text, accept, dataset, deadline, keep=True)
-            try:
-                self._check_status(answer, prepended)
-            except QuerySyntaxError as error:
-                raise SyntaxError(str(error)) from None
-            reader = answer.reader
-            try:
-                data = reader.read_all()
-            except (OSError, http.client.HTTPException) as error:
-                reader.finish(reuse=False)
-                if reader.expired or isinstance(error, (socket.timeout, TimeoutError)):
-                    raise _Deadline() from None
-                raise self._malformed(error) from None
-            reader.finish(reuse=True)
-        except _Deadline:
-            raise self._timeout_error(seconds) from None
-        rdf_format = ox.RdfFormat.from_media_type(answer.media_type) if answer.media_type else None
-        results_format = ox.QueryResultsFormat.from_media_type(answer.media_type) if answer.media_type else None
-        try:
-            if rdf_format is not None and results_format is None:
-                return [q.triple for q in ox.parse(data, format=rdf_format)]
-            if results_format in _RESULT_PARSEABLE:
-                return ox.parse_query_results(data, format=results_format)
-        except SyntaxError as error:
-            raise self._malformed(error) from None
-        raise self._malformed(f"unexpected Content-Type {answer.media_type!r}")
+            return self._run(query, dataset=dataset, base_iri=base_iri, substitutions=substitutions,
+                             timeout=timeout)[1]
+        except QuerySyntaxError as error:
+            raise SyntaxError(str(error)) from None
 
     def describe(self, iri: str) -> list[ox.Triple]:
-        return list(self.query(f"DESCRIBE <{ox.NamedNode(iri).value}>"))
+        """The concise bounded description of ``iri``, computed here, not by the engine's DESCRIBE.
+
+        SPARQL leaves DESCRIBE's answer to the engine (SPARQL 1.1 Query §16.4); Virtuoso's is not a
+        CBD. One CONSTRUCT (:func:`cbd_query`) fetches ``iri``'s own statements and those of every
+        blank node within ``depth`` blank-node steps of it, in one answer so that its blank nodes
+        are the same nodes throughout; :func:`concise_bounded_description` keeps exactly the CBD.
+        A blank node found deeper asks again with twice the depth; a thing without blank-node
+        objects needs only its own statements.
+        """
+        subject, depth = ox.NamedNode(iri), _CBD_DEPTH
+        own = self.query(f"CONSTRUCT WHERE {{ {subject} ?p ?o }}")
+        if not any(isinstance(t.object, ox.BlankNode) for t in own):
+            return own  # most things: no blank node to close, one cheap query
+        while True:
+            description, complete = concise_bounded_description(self.query(cbd_query(subject, depth)),
+                                                                subject, depth)
+            if complete:
+                return description
+            depth *= 2
+
+    def row_cap_warning(self) -> str | None:
+        """What to tell the operator when the engine's own row cap is at or below ours, else None.
+
+        An engine that cuts every answer at its cap (Virtuoso's ``ResultSetMaxRows``) without
+        saying so would make a cut answer look whole; asked for the row cap + 1 rows of a query that
+        has more, it must send them all (checked once, then remembered).
+        """
+        if self.max_rows is None:
+            return None
+        if self._cap_warning is None:
+            wanted = self.max_rows + 1
+            digits = " ".join(f"{{ VALUES ?d{i} {{ 0 1 2 3 4 5 6 7 8 9 }} }}" for i in range(len(str(wanted))))
+            got = sum(1 for _ in self.query(f"SELECT * WHERE {{ {digits} }} LIMIT {wanted}"))
+            self._cap_warning = "" if got >= wanted else (
+                f"the SPARQL engine sent {got} rows where {wanted} were asked for: its own row cap is at "
+                f"or below gcm-kg's ({self.max_rows}), so answers it cuts cannot be flagged as truncated; "
+                f"raise it above {self.max_rows} (Virtuoso: ResultSetMaxRows and MaxSortedTopRows)")
+        return self._cap_warning or None
 
     def counts(self) -> StoreCounts:
         """Triples per named graph, and in the union of the named graphs (cached for a minute)."""
@@ -492,11 +507,60 @@ class RemoteStore:
         return self._fingerprint
 
 
+def cbd_query(subject: ox.NamedNode, depth: int) -> str:
+    """A CONSTRUCT of ``subject``'s statements and of those of the blank nodes at most ``depth``
+    steps away, one UNION branch per distance ``k`` binding its own ``?qk ?vk``.
+
+    Walking an RDF list's ``rdf:rest`` is no step (a path ``rdf:rest*``, which stays inside the
+    list, as the list ends in the IRI ``rdf:nil``), so a list of any length costs one step.
+    """
+    thing = str(subject)
+    template, branches = [f"{thing} ?p ?o ."], [f"{{ {thing} ?p ?o }}"]
+    for k in range(depth + 1):
+        steps = " ".join(f"?c{i} ?p{i + 1} ?b{i + 1} . FILTER(isBlank(?b{i + 1})) ?b{i + 1} <{_REST}>* ?c{i + 1} ."
+                         for i in range(k))
+        template.append(f"?c{k} ?q{k} ?v{k} .")
+        branches.append(f"{{ {thing} ?p0 ?b0 . FILTER(isBlank(?b0)) ?b0 <{_REST}>* ?c0 . {steps} "
+                        f"?c{k} ?q{k} ?v{k} }}")
+    return f"CONSTRUCT {{ {' '.join(template)} }} WHERE {{ {' UNION '.join(branches)} }}"
+
+
+def concise_bounded_description(triples: list[ox.Triple], subject: ox.NamedNode,
+                                depth: int) -> tuple[list[ox.Triple], bool]:
+    """The triples of ``triples`` about ``subject`` and, recursively, about the blank nodes they
+    have as objects (the concise bounded description, W3C Member Submission CBD §2, without
+    reifications); and whether it is complete: False when a blank node lies more than ``depth``
+    steps away (as :func:`cbd_query` counts them), so its statements may not have been fetched."""
+    by_subject: dict = {}
+    for triple in triples:
+        by_subject.setdefault(triple.subject, []).append(triple)
+    kept, distance, waiting = [], {subject: -1}, deque([subject])
+    while waiting:  # breadth first with 0/1 steps: a node's distance is its shortest one
+        node = waiting.popleft()
+        for triple in by_subject.get(node, ()):
+            kept.append(triple)
+            target = triple.object
+            if not isinstance(target, ox.BlankNode):
+                continue
+            free = triple.predicate.value == _REST and node != subject
+            far = distance[node] + (0 if free else 1)
+            if far < distance.get(target, far + 1):
+                if far > depth:
+                    return kept, False
+                distance[target] = far
+                waiting.appendleft(target) if free else waiting.append(target)
+    return _unique(kept), True
+
+
+def _unique(triples: list[ox.Triple]) -> list[ox.Triple]:
+    return list(dict.fromkeys(triples))
+
+
 class _ConnReader(_BodyReader):
     """A body reader that knows its connection: kept alive when the body was read to its end."""
 
-    def __init__(self, response, conn, connections: _Connections, deadline: float, keep: bool):
-        super().__init__(response, conn.sock, deadline, keep)
+    def __init__(self, response, conn, connections: _Connections, deadline: float):
+        super().__init__(response, conn.sock, deadline)
         self.conn, self.connections = conn, connections
 
     def finish(self, reuse: bool) -> None:

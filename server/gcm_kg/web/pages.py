@@ -244,7 +244,7 @@ class PageBuilder:
         return rows
 
     def entity(self, iri: str) -> EntityPage:
-        triples = list(self.store.query(f"DESCRIBE <{ox.NamedNode(iri).value}>"))
+        triples = self.store.describe(iri)
         thing = ox.NamedNode(iri)
         bnode_triples: dict = {}
         for t in triples:

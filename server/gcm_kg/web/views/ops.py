@@ -226,6 +226,9 @@ def ready() -> Response:
     # (only /api/search and /search wait for it, with their own 503); the body says how it stands.
     body = {"status": "ready", "triples": counts.triples, "graphs": len(counts.graphs),
             "search": search_index(current_app).status}
+    cap_warning = getattr(store, "row_cap_warning", lambda: None)()
+    if cap_warning:  # ready, but the operator should know (see RemoteStore.row_cap_warning)
+        body["warnings"] = [cap_warning]
     return Response(json.dumps(body) + "\n", mimetype="application/json", headers=_NO_STORE)
 
 
