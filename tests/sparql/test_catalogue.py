@@ -47,4 +47,5 @@ def test_lists_is_a_query_key_before_the_parameters():
 
 def test_the_shipped_queries_declare_their_list_columns():
     declared = {name: query.lists for name, query in catalogue.load_queries().items() if query.lists}
-    assert declared == {"theme-questions": ("objectives",)}
+    assert declared == {"theme-questions": ("objectives",), "objective-resources": ("publishers",),
+                        "theme-resources": ("publishers", "inferredPublishers", "languages")}
