@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 import urllib.parse
 from dataclasses import dataclass
@@ -16,7 +17,8 @@ from gcm_kg.core.namespaces import PREFIXES, XSD
 from gcm_kg.core.settings import Settings
 from gcm_kg.sparql.model import QueryError
 from gcm_kg.store.factory import open_store
-from gcm_kg.sparql.catalogue import (Bound, CannedQueryError, ParameterError, LOCAL_NAME, get_query, load_queries)
+from gcm_kg.sparql.catalogue import (Bound, CannedQuery, CannedQueryError, ParameterError, LIST_SEPARATOR, LOCAL_NAME,
+                                     get_query, load_queries)
 
 # -- results -------------------------------------------------------------------------------------
 _INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
@@ -59,7 +61,60 @@ def solutions_table(solutions) -> Table:
 
 
 def run_table(store, bound: Bound, *, limit: int | None = None, offset: int = 0) -> Table:
-    return solutions_table(bound.run(store, limit=limit, offset=offset))
+    solutions = bound.run(store, limit=limit, offset=offset)
+    return Answer.of(solutions.serialize(format=ox.QueryResultsFormat.JSON), bound.query).table()
+
+
+# -- list columns --------------------------------------------------------------------------------
+_DIGITS = re.compile(r"([0-9]+)")
+
+
+def _natural_order(item: str) -> tuple:
+    """Numbers by value ("2" before "10"), text without regard to case; then the item itself, so
+    that no two different items tie."""
+    parts = _DIGITS.split(item)  # text, digits, text, digits, …, text
+    return tuple((0, int(part), "") if index % 2 else (1, 0, part.casefold())
+                 for index, part in enumerate(parts) if part), item
+
+
+def ordered_list(text: str) -> str:
+    """The items of a list cell (a ``GROUP_CONCAT`` with :data:`LIST_SEPARATOR`) in natural order."""
+    return LIST_SEPARATOR.join(sorted(text.split(LIST_SEPARATOR), key=_natural_order))
+
+
+@dataclass
+class Answer:
+    """A canned query's answer as SPARQL 1.1 JSON results, with the items of its list columns in
+    order: every output format (the API's JSON, SPARQL JSON/XML, CSV, TSV, HTML, SVG) is written
+    from it, so all give the same rows in the same order on every engine."""
+
+    results: dict  # the SPARQL 1.1 Query Results JSON document
+    has_next: bool = False  # rows were dropped after the page
+
+    @classmethod
+    def of(cls, body: bytes, query: CannedQuery, limit: int | None = None) -> "Answer":
+        """The answer in ``body`` (SPARQL JSON), cut to ``limit`` rows (the caller asks for one
+        more, to know whether there is a next page)."""
+        results = json.loads(body)
+        bindings = results["results"]["bindings"]
+        has_next = limit is not None and len(bindings) > limit
+        if limit is not None:
+            del bindings[limit:]
+        for binding in bindings:
+            for column in query.lists:
+                cell = binding.get(column)
+                if cell is not None and cell["type"] == "literal":
+                    cell["value"] = ordered_list(cell["value"])
+        return cls(results, has_next)
+
+    def serialize(self, fmt: ox.QueryResultsFormat = ox.QueryResultsFormat.JSON) -> bytes:
+        body = json.dumps(self.results, ensure_ascii=False).encode("utf-8")
+        if fmt == ox.QueryResultsFormat.JSON:
+            return body
+        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=fmt)
+
+    def table(self) -> Table:
+        return solutions_table(ox.parse_query_results(self.serialize(), format=ox.QueryResultsFormat.JSON))
 
 
 def compact(iri: str) -> str:

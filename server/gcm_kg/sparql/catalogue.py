@@ -14,7 +14,7 @@ query)::
     #+   base: https://w3id.org/gcm-kg/id/round-table/
 
 The header is parsed strictly (:func:`parse_query_file`): every line is ``#+ key: value``
-(query keys: ``title``, ``description``, ``keywords``, ``chart``, ``param``) or, below a ``param``,
+(query keys: ``title``, ``description``, ``keywords``, ``lists``, ``chart``, ``param``) or, below a ``param``,
 ``#+   key: value`` indented by at least two more spaces (``type``, ``description``, ``default``,
 ``example``, ``values``, ``multiple``, ``required``, ``base``, ``min``, ``max``); an unknown or
 repeated key, a missing required key or a parameter the query never mentions is an error naming
@@ -30,6 +30,11 @@ A query may declare its default chart (drawn by :mod:`gcm_kg.services.charts`): 
     #+   value: questions
 
 Every role of the kind is required, no other is allowed, and each must name a projected variable.
+
+A query may declare result columns that are lists (``#+ lists: objectives, publishers``): each is
+a ``GROUP_CONCAT`` with ``separator=", "`` (:data:`LIST_SEPARATOR`). SPARQL 1.1 Query §18.5.1.7
+leaves the order of a ``GROUP_CONCAT``'s items to the engine, so the service puts the items of
+these columns in order itself (:mod:`gcm_kg.services.canned`) and every engine gives the same text.
 
 Parameter types: ``iri`` (an absolute IRI, a prefixed name such as ``gcm:theme/consular-protection``
 or, with ``base``, a bare key such as ``consular-protection``), ``string``, ``langstring``
@@ -75,6 +80,8 @@ _INTEGER = re.compile(r"^[+-]?[0-9]{1,9}$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 QUERY_KEYS = {"title", "description", "keywords"}
+#: What the ``GROUP_CONCAT`` of a list column (``#+ lists:``) puts between its items.
+LIST_SEPARATOR = ", "
 #: The chart kinds a header may declare, and the result columns each kind needs: ``x`` (categories
 #: along the bottom, or the ordered axis of a line), ``y`` (the heat map's second category) and
 #: ``value`` (the number drawn).
@@ -231,6 +238,7 @@ class CannedQuery:
     path: Path | None = None
     projected: frozenset[str] = frozenset()  # the variables of the SELECT clause
     chart: ChartSpec | None = None  # the chart the header declares
+    lists: tuple[str, ...] = ()  # the result columns whose items the service orders (``#+ lists:``)
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -270,7 +278,7 @@ class CannedQuery:
     def to_json(self) -> dict:
         return {"name": self.name, "title": self.title, "description": self.description,
                 "keywords": list(self.keywords), "parameters": [p.to_json() for p in self.params],
-                "chart": self.chart.to_json() if self.chart else None}
+                "chart": self.chart.to_json() if self.chart else None, "lists": list(self.lists)}
 
 
 @dataclass(frozen=True)
@@ -360,6 +368,7 @@ def parse_query_text(text: str, name: str, *, path: Path | None = None) -> Canne
     params: list[dict] = []
     chart: dict | None = None
     block: dict | None = None  # the 'param' or 'chart' that indented keys belong to
+    lists_line = 0
     n = 0
     for n, line in enumerate(lines, 1):
         if not line.startswith("#+"):
@@ -378,7 +387,7 @@ def parse_query_text(text: str, name: str, *, path: Path | None = None) -> Canne
                     fail(n, f"parameter {value!r} declared twice")
                 block = {"name": value, "_line": n}
                 params.append(block)
-            elif key in QUERY_KEYS or key == "chart":
+            elif key in QUERY_KEYS or key in ("lists", "chart"):
                 if key in head or key == "chart" and chart is not None:
                     fail(n, f"{key!r} given twice")
                 if params:
@@ -389,9 +398,10 @@ def parse_query_text(text: str, name: str, *, path: Path | None = None) -> Canne
                     block = chart = {"kind": value, "_line": n}
                 else:
                     head[key] = value
+                    lists_line = n if key == "lists" else lists_line
                     block = None
             else:
-                fail(n, f"unknown key {key!r} (expected {', '.join(sorted(QUERY_KEYS | {'chart', 'param'}))})")
+                fail(n, f"unknown key {key!r} (expected {', '.join(sorted(QUERY_KEYS | {'lists', 'chart', 'param'}))})")
         elif indent >= 3:
             if block is None:
                 fail(n, "indented key outside a 'param' or 'chart'")
@@ -434,7 +444,8 @@ def parse_query_text(text: str, name: str, *, path: Path | None = None) -> Canne
             fail(n, "a canned query must be a SELECT query")
         projected = frozenset(v.value for v in solutions.variables)
         query = CannedQuery(query.name, query.title, query.description, query.keywords, query.params,
-                            body, path, projected, _chart_spec(chart, projected, fail) if chart else None)
+                            body, path, projected, _chart_spec(chart, projected, fail) if chart else None,
+                            _list_columns(head.get("lists"), projected, lambda msg: fail(lists_line, msg)))
         bound = query.bind()
         empty.query(bound.embedded_text(10, 1), substitutions=bound.substitutions())
         empty.query(bound.standalone_text(10, 1))
@@ -443,6 +454,20 @@ def parse_query_text(text: str, name: str, *, path: Path | None = None) -> Canne
     except ParameterError as error:
         fail(n, f"invalid default: {error}")
     return query
+
+
+def _list_columns(value: str | None, projected: frozenset[str], fail) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    columns = [c.strip() for c in value.split(",")]
+    if not all(columns):
+        fail("lists: empty column name")
+    for column in columns:
+        if column not in projected:
+            fail(f"lists: the query has no result column ?{column}")
+        if columns.count(column) > 1:
+            fail(f"lists: column {column!r} given twice")
+    return tuple(columns)
 
 
 def _chart_spec(spec: dict, projected: frozenset[str], fail) -> ChartSpec:

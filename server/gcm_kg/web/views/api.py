@@ -142,9 +142,9 @@ def _result_page(query: catalogue.CannedQuery, bound: canned.Bound, chosen: str,
         # One row more than the page tells whether there is a next page.
         probe = store.execute(bound.embedded_text(limit + 1, offset), media_type="application/sparql-results+json",
                               substitutions=bound.substitutions() or None, timeout=settings.timeout)
-        table = canned.solutions_table(ox.parse_query_results(probe.body, format=ox.QueryResultsFormat.JSON))
-        has_next = len(table.rows) > limit or getattr(probe, "truncated", False)
-        table.rows = table.rows[:limit]
+        answer = canned.Answer.of(probe.body, query, limit)
+        table = answer.table()
+        has_next = answer.has_next or getattr(probe, "truncated", False)
         if chosen == SIMPLE_JSON:
             body = canned.result_json(name, table, limit, offset)
             body["next"] = _page_url(name, limit, offset + limit) if has_next else None
@@ -154,10 +154,9 @@ def _result_page(query: catalogue.CannedQuery, bound: canned.Bound, chosen: str,
                                 content_type="text/html; charset=utf-8")
         elif chosen == chart_views.SVG:
             response = chart_views.svg_response(_chart(query, table))
-        else:
-            output = store.execute(bound.embedded_text(limit, offset), media_type=chosen,
-                                   substitutions=bound.substitutions() or None, timeout=settings.timeout)
-            response = Response(output.body, content_type=formats.content_type(output.media_type))
+        else:  # written from the same answer, so the list columns are in the same order
+            response = Response(answer.serialize(formats.RESULTS_FORMATS[chosen].oxigraph),
+                                content_type=formats.content_type(chosen))
     except QuerySyntaxError as error:  # the shipped query's fault, not the client's: a broken canned query
         raise catalogue.QueryFileError(f"the canned query {name!r} does not parse: {error}") from error
     response.headers["Link"] = paging_links(_api_url(name), limit, offset, has_next)
