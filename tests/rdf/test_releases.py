@@ -11,7 +11,7 @@ import pytest
 
 from gcm_kg.rdf import export
 from gcm_kg.rdf.rdfio import read_quads
-from gcm_kg.rdf.releases import ReleaseError, SUMS_FILE, published, version_key, write_release
+from gcm_kg.rdf.releases import ReleaseError, SUMS_FILE, named, published, version_key, write_release
 from tests.support.paths import FIXTURES
 
 QUADS = read_quads(FIXTURES / "diff" / "objective-before.ttl", graph="https://w3id.org/gcm-kg/graph/x")
@@ -71,3 +71,13 @@ def test_releases_are_listed_in_numeric_order(tmp_path):
     (tmp_path / "notes").mkdir()
     assert list(published(tmp_path)) == ["0.9.1", "0.10.0", "1.0.0"]
     assert version_key("0.10.0") > version_key("0.9.1")
+
+
+def test_latest_names_the_newest_release_by_number_not_by_name(tmp_path):
+    assert named("latest", published(tmp_path)) is None
+    for version in ("0.10.0", "0.9.1"):
+        write_release(version, QUADS, tmp_path)
+    releases = published(tmp_path)
+    assert named("latest", releases).version == "0.10.0"
+    assert named("0.9.1", releases).version == "0.9.1"
+    assert named("0.9.2", releases) is None

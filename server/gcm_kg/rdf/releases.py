@@ -97,8 +97,16 @@ def published(root: Path | None = None) -> dict[str, FrozenRelease]:
 
 
 def latest(root: Path | None = None) -> FrozenRelease | None:
-    releases = published(root)
-    return releases[next(reversed(releases))] if releases else None
+    """The newest published release under ``root``, or None."""
+    return named("latest", published(root))
+
+
+def named(version: str, releases: dict[str, FrozenRelease]) -> FrozenRelease | None:
+    """The release ``version`` names among ``releases`` (as :func:`published` gives them): the
+    newest for ``latest``; None when there is no such release."""
+    if version == "latest":
+        return releases[next(reversed(releases))] if releases else None
+    return releases.get(version)
 
 
 def write_release(version: str, quads: Iterable[ox.Quad], root: Path) -> FrozenRelease:

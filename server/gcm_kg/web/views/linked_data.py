@@ -355,7 +355,7 @@ def release_download(version: str, name: str):
     ``/download/latest/…`` moves with each release and caches like the live dumps."""
     ext, gz = _dump_name(name)
     found = frozen.published()
-    release = found[next(reversed(found))] if version == "latest" and found else found.get(version)
+    release = frozen.named(version, found)
     if release is None:
         raise Refusal.not_found(f"no release {version!r} (published: {', '.join(found) or 'none'}); see /download/")
     return _dump_response(name, ext, gz, plain=lambda: release.dump(ext), compressed=lambda: release.dump_gz(ext),
