@@ -12,7 +12,8 @@ from gcm_kg.rdf.rdfio import read_quads, shipped_files
 from gcm_kg.store.shipped import shipped_quads
 from .gcmkg_data_helpers import OBJECTIVES_TSV, normalize, paper, raw_paper, select
 
-ENTITY_IRI = re.compile(r"^https://w3id\.org/gcm-kg/id/[a-z0-9-]+/[a-z0-9-]+$")
+# {kind}/{key}, or an earlier release of a dataset: dataset/{key}/{version} (DCAT 3 versioning)
+ENTITY_IRI = re.compile(r"^https://w3id\.org/gcm-kg/id/([a-z0-9-]+/[a-z0-9-]+|dataset/[a-z0-9-]+/\d+\.\d+\.\d+)$")
 OBJECTIVE_IRI = re.compile(r"^https://w3id\.org/gcm-kg/id/objective/[1-9][0-9]?$")
 
 
@@ -260,7 +261,9 @@ def test_every_entity_has_a_label_and_provenance():
     SELECT ?x (COUNT(?label) AS ?labels) (COUNT(?prov) AS ?provs) WHERE {{
       ?x a ?type . FILTER(STRSTARTS(STR(?x), "{ID}"))
       OPTIONAL {{ ?x rdfs:label|skos:prefLabel|schema:name|dct:title ?label }}
-      OPTIONAL {{ ?x prov:wasDerivedFrom|oa:hasSource|oa:hasTarget ?prov }}
+      # an earlier release's record (written by gcm-kg release) is a version of the dataset, whose
+      # sources it shares
+      OPTIONAL {{ ?x prov:wasDerivedFrom|oa:hasSource|oa:hasTarget|dcat:isVersionOf ?prov }}
     }} GROUP BY ?x""")
     assert len(rows) > 100
     missing = [r["x"] for r in rows if not r["labels"] or not r["provs"]]

@@ -145,3 +145,33 @@ def test_a_release_whose_dumps_cannot_be_made_leaves_no_record_of_it(checkout):
         releases.cut("0.2.0", "Second.", checkout=checkout, quads_of=_quads_of(checkout), today=TODAY)
     assert (checkout / releases.RELEASE_FILE).read_bytes() == before
     assert list(published(checkout / "releases")) == ["0.1.0"]
+
+
+def test_an_earlier_release_carries_the_datasets_licence_and_a_versioned_iri(checkout):
+    # Regression: the first second release wrote a version without a licence (S24 warned) under an
+    # IRI the identifier scheme did not know (S13 refused it).
+    licence = "https://creativecommons.org/licenses/by/4.0/"
+    (checkout / "data" / "dataset.ttl").write_text(f"<{releases.DATASET}> <{DCT}license> <{licence}> .\n", "utf-8")
+    releases.cut("0.1.0", "First.", checkout=checkout, quads_of=_quads_of(checkout), today=TODAY)
+    data = checkout / "data" / "objectives.ttl"
+    data.write_text(data.read_text("utf-8").replace("Collect data", "Collect and utilize data"), "utf-8")
+    releases.cut("0.2.0", "Second.", checkout=checkout, quads_of=_quads_of(checkout), today=TODAY)
+    store = ox.Store()
+    store.load(path=str(checkout / releases.RELEASE_FILE), format=ox.RdfFormat.TURTLE)
+    older = ox.NamedNode(releases.version_iri("0.1.0"))
+    assert older.value == releases.DATASET + "/0.1.0"
+    assert ox.Quad(older, ox.NamedNode(DCT + "license"), ox.NamedNode(licence)) in store
+    # the current release is the dataset itself, which states its licence in data/dataset.ttl
+    assert not list(store.quads_for_pattern(ox.NamedNode(releases.DATASET), ox.NamedNode(DCT + "license"), None))
+
+
+def test_the_shipped_release_record_conforms_to_the_shapes():
+    from gcm_kg.rdf import resources
+    from gcm_kg.services.validation import load_graph, validate
+
+    shapes = load_graph(resources.rdf_files("shapes"))
+    data = load_graph([REPO / "data" / "dataset.ttl", REPO / releases.RELEASE_FILE])
+    result = validate(data, shapes, ontology=load_graph(resources.rdf_files("ontology")), reference=None,
+                      use_shapes=["https://w3id.org/gcm-kg/shapes/S13-identifier",
+                                  "https://w3id.org/gcm-kg/shapes/S24-dataset"])
+    assert result.results == [], [r.message for r in result.results]

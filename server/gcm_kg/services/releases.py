@@ -84,8 +84,12 @@ def history(path: Path) -> list[ReleaseRecord]:
     return sorted(records, key=lambda record: version_key(record.version))
 
 
-def release_triples(records: list[ReleaseRecord]) -> list[ox.Triple]:
-    """The statements of ``data/release.ttl`` for ``records`` (oldest first; the last is current)."""
+def release_triples(records: list[ReleaseRecord], licence: str | None = None) -> list[ox.Triple]:
+    """The statements of ``data/release.ttl`` for ``records`` (oldest first; the last is current).
+
+    An earlier release is a dataset of its own (DCAT 3 versioning): it carries ``licence``, the
+    dataset's, so that it says under what terms its frozen dumps may be used.
+    """
     dataset = ox.NamedNode(DATASET)
     triples = []
     for number, record in enumerate(records):
@@ -101,6 +105,8 @@ def release_triples(records: list[ReleaseRecord]) -> list[ox.Triple]:
                         ox.Triple(subject, ox.NamedNode(DCAT + "isVersionOf"), dataset),
                         ox.Triple(subject, ox.NamedNode(DCT + "title"), ox.Literal(f"gcm-kg {record.version}", language="en")),
                         ox.Triple(dataset, ox.NamedNode(DCAT + "hasVersion"), subject)]
+            if licence:
+                triples.append(ox.Triple(subject, ox.NamedNode(DCT + "license"), ox.NamedNode(licence)))
         if number:
             triples.append(ox.Triple(subject, ox.NamedNode(DCAT + "previousVersion"),
                                      ox.NamedNode(version_iri(records[number - 1].version))))
@@ -169,8 +175,8 @@ def cut(version: str, notes: str, *, checkout: Path, quads_of: Callable[[], list
         raise ReleaseError(f"release {version} must come after every earlier release ({', '.join(sorted(set(newer)))})")
     date = (today or _dt.datetime.now(_dt.timezone.utc).date()).isoformat()
     records.append(ReleaseRecord(version, date, notes))
-    turtle = ox.serialize(sorted(release_triples(records), key=str), format=ox.RdfFormat.TURTLE,
-                          prefixes=RELEASE_PREFIXES)
+    turtle = ox.serialize(sorted(release_triples(records, licence=_licence(quads_of())), key=str),
+                          format=ox.RdfFormat.TURTLE, prefixes=RELEASE_PREFIXES)
     release_file = checkout / RELEASE_FILE
     before = release_file.read_bytes() if release_file.is_file() else None
     release_file.write_bytes(_HEADER.encode("utf-8") + turtle)
@@ -185,6 +191,13 @@ def cut(version: str, notes: str, *, checkout: Path, quads_of: Callable[[], list
         raise
     _update_citation_files(checkout, version, date, notes)
     return release
+
+
+def _licence(quads: list[ox.Quad], dataset: str = DATASET) -> str | None:
+    """The dataset's dct:license as the shipped graph states it (None when it states none)."""
+    subject, predicate = ox.NamedNode(dataset), ox.NamedNode(DCT + "license")
+    return next((q.object.value for q in quads if q.subject == subject and q.predicate == predicate
+                 and isinstance(q.object, ox.NamedNode)), None)
 
 
 def _update_citation_files(checkout: Path, version: str, date: str, notes: str) -> None:
