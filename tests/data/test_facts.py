@@ -282,7 +282,7 @@ def test_every_minted_term_is_documented_in_english_and_spanish():
         "Objective", "Theme", "Challenge", "Opportunity", "Finding", "ObjectiveNumber",
         "coversObjective", "servesObjective", "inferredPublisher", "generalObjective", "setOutIn",
         "resultRowLimit", "queryTimeoutSeconds", "Part", "Action", "firstParagraph", "lastParagraph",
-        "actionLetter"}
+        "actionLetter", "mentionsPrinciple"}
     for r in rows:
         assert set(r["labels"].split()) == {"en", "es"}, r["t"]
         assert set(r["defs"].split()) == {"en", "es"}, r["t"]

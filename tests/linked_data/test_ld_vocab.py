@@ -18,12 +18,24 @@ def _graph(store, name):
         f"SELECT ?s ?p ?o WHERE {{ GRAPH <{GRAPH}{name}> {{ ?s ?p ?o }} }}")}
 
 
-@pytest.mark.parametrize("path", ["/ontology", "/ontology/0.1.0", "/ontology/alignments/schema"])
+# /ontology/0.1.0 is the prior version: it stays dereferenceable and leads to the current ontology
+@pytest.mark.parametrize("path", ["/ontology", "/ontology/0.2.0", "/ontology/0.1.0", "/ontology/alignments/schema"])
 def test_ontology_iris_303(ld_server, http, path):
     r = http.get(ld_server + path, headers={"Accept": "text/turtle"}, allow_redirects=False)
     assert r.status_code == 303 and r.headers["Location"] == "/ontology.ttl" and "Accept" in r.headers["Vary"]
     r = http.get(ld_server + path, headers={"Accept": BROWSER}, allow_redirects=False)
     assert r.status_code == 303 and r.headers["Location"] == "/ontology.html"
+
+
+@pytest.mark.parametrize("path", ["/ontology/9.9.9", "/shapes/9.9.9"])
+def test_versions_the_vocabulary_never_had_are_not_found(ld_server, http, path):
+    r = http.get(ld_server + path, headers={"Accept": "text/turtle"}, allow_redirects=False)
+    assert r.status_code == 404
+
+
+def test_the_shapes_prior_version_leads_to_the_shapes(ld_server, http):
+    r = http.get(ld_server + "/shapes/0.1.0", headers={"Accept": "text/turtle"}, allow_redirects=False)
+    assert r.status_code == 303 and r.headers["Location"].startswith("/shapes.ttl")
 
 
 @pytest.mark.parametrize("ext,fmt", [("ttl", ox.RdfFormat.TURTLE), ("jsonld", ox.RdfFormat.JSON_LD),

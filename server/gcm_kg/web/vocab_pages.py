@@ -39,15 +39,21 @@ def triples(kind: str, store, settings, document: str) -> list[ox.Triple]:
 
 
 def is_ontology_iri(store, iri: str) -> bool:
-    """An ontology IRI, version IRI or module IRI held in the ontology graph."""
+    """An ontology IRI, version IRI (current or prior) or module IRI held in the ontology graph.
+
+    A prior version IRI stays dereferenceable (Cool URIs don't change): it leads to the current
+    ontology, whose owl:priorVersion names it; the versions only ever add terms.
+    """
     return bool(store.query(f"""ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{
-        {{ <{ox.NamedNode(iri).value}> a <{OWL}Ontology> }} UNION {{ ?o <{OWL}versionIRI> <{iri}> }} }} }}"""))
+        {{ <{ox.NamedNode(iri).value}> a <{OWL}Ontology> }}
+        UNION {{ ?o <{OWL}versionIRI>|<{OWL}priorVersion> <{iri}> }} }} }}"""))
 
 
 def is_shape_iri(store, iri: str) -> bool:
-    """A shape (or the shapes' version IRI) of the shapes graph."""
+    """A shape (or the shapes' current or prior version IRI) of the shapes graph."""
     return bool(store.query(f"""ASK {{ GRAPH <{SHAPES_GRAPH}> {{
-        {{ <{ox.NamedNode(iri).value}> ?p ?o }} UNION {{ ?o <{OWL}versionIRI> <{iri}> }} }} }}"""))
+        {{ <{ox.NamedNode(iri).value}> ?p ?o }}
+        UNION {{ ?o <{OWL}versionIRI>|<{OWL}priorVersion> <{iri}> }} }} }}"""))
 
 
 class GraphIndex:
