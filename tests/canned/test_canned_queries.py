@@ -297,8 +297,9 @@ def test_objective_names_all_have_short_names_and_spanish_titles_only_where_sour
     rows = run(canned_store, "objective-names")
     assert [r["number"] for r in rows] == list(range(1, 24))
     assert all(r["shortName"] and r["shortNameEs"] for r in rows)
-    assert {r["number"] for r in rows if r["titleEs"]} == {2, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 18, 19, 21, 22}
+    assert {r["number"] for r in rows if r["titleEs"]} == {2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 18, 19, 21, 22}
     titles_es = {r["number"]: r["titleEs"] for r in rows}
+    assert titles_es[8] == "Salvar vidas y emprender iniciativas internacionales coordinadas sobre los migrantes desaparecidos"
     assert titles_es[11] == "Gestionar las fronteras de manera integrada, segura y coordinada"
     assert titles_es[13] == "Utilizar la detención de migrantes solo como último recurso y buscar otras alternativas"
     short = {r["number"]: (r["shortName"], r["shortNameEs"]) for r in rows}
@@ -325,12 +326,19 @@ TRAFFICKING_PROTOCOL = ("Protocol to Prevent, Suppress and Punish Trafficking in
 GLOBAL_PLAN = "United Nations Global Plan of Action to Combat Trafficking in Persons"
 UNODC_TOOLKIT = "United Nations Office on Drugs and Crime (UNODC) Toolkit to Combat Trafficking in Persons"
 AGENDA_2030 = "2030 Agenda for Sustainable Development"
+OHCHR_BORDERS = ("Office of the United Nations High Commissioner for Human Rights Recommended Principles and "
+                 "Guidelines on Human Rights at International Borders")
+ILO_R202 = "ILO Social Protection Floors Recommendation, 2012 (No. 202)"
 ACTIONS_NAMING = {  # (objective, paragraph, letter, instrument name)
+    (1, "17", "d", AGENDA_2030),
     (9, "25", "a", SMUGGLING_PROTOCOL), (9, "25", "a", UNTOC),
     (10, "26", "a", TRAFFICKING_PROTOCOL), (10, "26", "a", UNTOC),
     (10, "26", "b", GLOBAL_PLAN), (10, "26", "b", UNODC_TOOLKIT),
+    (11, "27", "g", OHCHR_BORDERS),
+    (22, "38", "a", ILO_R202),
     (23, "39", "b", AGENDA_2030),
 }
+OHCHR_WORK = ID + "work/ohchr-border-principles-guidelines"
 OFFICIAL_TEXT = "https://undocs.org/en/A/RES/73/195"
 
 
@@ -344,7 +352,8 @@ def test_actions_naming_an_instrument(canned_store):
     for r in rows:
         assert r["action"] == f"{ID}action/gcm-{r['paragraph']}-{r['letter']}"
         assert r["instrument"].startswith(f"{ID}instrument/") and r["url"] == OFFICIAL_TEXT
-        assert r["citedWork"] is None  # none of these is a work the background paper cites
+        # only OHCHR's border principles are a work the background paper cites (its Spanish edition)
+        assert r["citedWork"] == (OHCHR_WORK if r["name"] == OHCHR_BORDERS else None), r
 
 
 @pytest.mark.parametrize("params, expected", [
@@ -352,7 +361,9 @@ def test_actions_naming_an_instrument(canned_store):
     ({"text": "smuggling of migrants"}, {(9, "25", "a", SMUGGLING_PROTOCOL)}),
     ({"objective": "9"}, {a for a in ACTIONS_NAMING if a[0] == 9}),
     ({"objective": "10", "text": "convention"}, {(10, "26", "a", TRAFFICKING_PROTOCOL), (10, "26", "a", UNTOC)}),
-    ({"objective": "14"}, set()),           # its actions (a)-(d) name no instrument
+    ({"objective": "14"}, set()),           # its actions (a)-(f) name no instrument
+    ({"objective": "11"}, {(11, "27", "g", OHCHR_BORDERS)}),
+    ({"text": "human rights at international borders"}, {(11, "27", "g", OHCHR_BORDERS)}),
     ({"text": "Vienna"}, set()),
 ])
 def test_actions_naming_an_instrument_by_keyword_or_objective(canned_store, params, expected):
@@ -367,21 +378,66 @@ def test_actions_naming_an_instrument_refuses_an_objective_outside_1_to_23():
 
 def test_objective_actions_default_is_objective_10(canned_store):
     rows = run(canned_store, "objective-actions")
-    assert sorted({r["letter"] for r in rows}) == list("abcde")
+    assert sorted({r["letter"] for r in rows}) == list("abcdefghij")  # (j) is the last
     assert {(r["paragraph"], r["part"]) for r in rows} == {("26", "Objectives and commitments")}
     assert all(r["action"] == f"{ID}action/gcm-26-{r['letter']}" and r["url"] == OFFICIAL_TEXT for r in rows)
     # One row per action and instrument, in letter order; an action naming none has one row.
     assert [(r["letter"], r["name"]) for r in rows] == [
         ("a", TRAFFICKING_PROTOCOL), ("a", UNTOC), ("b", GLOBAL_PLAN), ("b", UNODC_TOOLKIT),
-        ("c", None), ("d", None), ("e", None)]
+        ("c", None), ("d", None), ("e", None), ("f", None), ("g", None), ("h", None), ("i", None), ("j", None)]
     assert all((r["instrument"] is None) == (r["name"] is None) for r in rows)
 
 
 @pytest.mark.parametrize("objective, paragraph, letters", [
-    (9, "25", "abcd"), (11, "27", "abc"), (14, "30", "abcd"), (21, "37", "abcdef"), (23, "39", "abcde"),
-    (1, None, ""),  # no actions of objective 1 in the graph yet
+    (9, "25", "abcdef"), (11, "27", "abcdefg"), (14, "30", "abcdef"), (21, "37", "abcdefghi"), (23, "39", "abcde"),
+    (1, "17", "abcdefghijk"), (16, "32", "abcdefghi"), (22, "38", "abc"),
 ])
 def test_objective_actions_of_each_round_table_objective(canned_store, objective, paragraph, letters):
     rows = run(canned_store, "objective-actions", objective=str(objective))
     assert "".join(sorted({r["letter"] for r in rows})) == letters
     assert all(r["paragraph"] == paragraph for r in rows)
+
+
+# -- where the Compact mentions each guiding principle (the UN Network's principle pages) ---------
+PRINCIPLE_PAGE = {"rule-of-law-and-due-process": "https://migrationnetwork.un.org/taxonomy/term/741",
+                  "whole-of-government-approach": "https://migrationnetwork.un.org/taxonomy/term/737",
+                  "national-sovereignty": "https://migrationnetwork.un.org/taxonomy/term/detail/742"}
+
+
+def sections(rows) -> list[tuple]:
+    return [(r["number"], r["paragraph"], r["letter"]) for r in rows]
+
+
+@pytest.mark.parametrize("principle, expected", [
+    # the three lists read whole, as their pages print them
+    ("rule-of-law-and-due-process", [(2, "18", "b"), (3, "19", "d"), (7, "23", "c"), (7, "23", "g"), (8, "24", "a"),
+                                     (10, "26", "e"), (10, "26", "h"), (11, "27", "c"), (11, "27", "f"),
+                                     (13, "29", "c"), (13, "29", "d"), (13, "29", "e"), (13, "29", "f"),
+                                     (21, "37", "e"), (21, "37", "h")]),
+    ("whole-of-government-approach", [(11, "27", "a"), (23, "39", "a")]),
+    ("national-sovereignty", [(11, "27", None)]),  # the whole paragraph, no letter
+])
+def test_objectives_by_guiding_principle(canned_store, principle, expected):
+    rows = run(canned_store, "objectives-by-guiding-principle", principle=principle)
+    assert sections(rows) == expected
+    for r in rows:
+        assert r["principle"] == f"{ID}guiding-principle/{principle}" and r["source"] == PRINCIPLE_PAGE[principle]
+        assert r["url"] == OFFICIAL_TEXT
+        assert r["section"] == (f"{ID}action/gcm-{r['paragraph']}-{r['letter']}" if r["letter"]
+                                else f"{ID}paragraph/gcm-{r['paragraph']}")
+
+
+def test_objectives_by_guiding_principle_of_one_objective_in_principle_order(canned_store):
+    rows = run(canned_store, "objectives-by-guiding-principle", objective="11")
+    assert [(r["name"], r["letter"]) for r in rows] == [
+        ("National sovereignty", None), ("Rule of law and due process", "c"), ("Rule of law and due process", "f"),
+        ("Human rights", "a"), ("Human rights", "c"), ("Human rights", "g"), ("Whole-of-government approach", "a")]
+
+
+def test_objectives_by_guiding_principle_lists_nothing_for_a_principle_whose_list_was_not_read(canned_store):
+    assert run(canned_store, "objectives-by-guiding-principle", principle="child-sensitive") == []
+    everything = run(canned_store, "objectives-by-guiding-principle")
+    # every link the principle pages read give (26 human rights, 15 rule of law, 8 sustainable
+    # development, 5 international cooperation, 2 whole-of-government, 1 each for the other two),
+    # each once, with the page of its own principle
+    assert len(everything) == len({(r["principle"], r["section"]) for r in everything}) == 58

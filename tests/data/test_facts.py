@@ -365,7 +365,7 @@ def test_every_source_page_gives_its_own_address_and_what_it_states():
 HUB_EN = "https://migrationnetwork.un.org/hub?text=&gcm_objectives=288&cross_cutting_theme=All&region=All&country=All"
 HUB_ES = "https://migrationnetwork.un.org/es/hub?gcm_objectives=288&page=2"
 # Objectives whose official Spanish title a UN Network page in the graph prints; the others have none.
-SPANISH_TITLED_OBJECTIVES = [2, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 18, 19, 21, 22]
+SPANISH_TITLED_OBJECTIVES = [2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 18, 19, 21, 22]
 
 
 def test_guiding_principles_form_a_scheme_of_ten_from_paragraph_15_with_their_sources():
@@ -418,12 +418,20 @@ def test_the_review_context_as_its_organisers_state_it():
     assert [(r["start"], r["end"]) for r in consultations] == [("2021-04-12", "2021-04-12"), ("2021-04-13", "2021-04-15")]
 
 
-# -- the Compact's structure: parts, the six objectives' actions, the instruments they name -------
+# -- the Compact's structure: parts, the objectives' actions, the instruments they name ----------
 ROUND_TABLE_OBJECTIVES = [9, 10, 11, 14, 21, 23]
 OFFICIAL_DOCUMENT = "https://undocs.org/en/A/RES/73/195"
-# The letters of each objective's actions that the sources read show, from (a) without a gap
-# (data/sources.ttl); objective 23's list is whole: (e) is followed by the heading "Implementation".
-ACTION_LETTERS = {9: "abcd", 10: "abcde", 11: "abc", 14: "abcd", 21: "abcdef", 23: "abcde"}
+# The letters of each objective's actions (data/sources.ttl): every list is whole. The resolution's
+# pages show where the lists of paragraphs 20, 26, 38 and 39 end; a transcription gives every
+# paragraph's letters and agrees with every letter those pages show.
+ACTION_LETTERS = {1: "abcdefghijk", 2: "abcdefghijkl", 3: "abcde", 4: "abcdefg", 5: "abcdefghij",
+                  6: "abcdefghijkl", 7: "abcdefghijkl", 8: "abcdef", 9: "abcdef", 10: "abcdefghij",
+                  11: "abcdefg", 12: "abcde", 13: "abcdefgh", 14: "abcdef", 15: "abcdef", 16: "abcdefghi",
+                  17: "abcdefg", 18: "abcdefghijkl", 19: "abcdefghij", 20: "abcdefghijkl", 21: "abcdefghi",
+                  22: "abc", 23: "abcde"}
+WHOLE_LISTS = {4: "g", 10: "j", 22: "c", 23: "e"}
+TRANSCRIPTION = ("https://github.com/franckalbinet/iomeval/blob/93e0e09ea2b80b997bc527504c287a3bf552aeb3/"
+                 "iomeval/files/themes/gcms_long.md")
 
 
 def test_the_compact_links_its_official_document():
@@ -438,10 +446,16 @@ def test_parts_have_their_paragraph_ranges_in_order_without_overlap_each_from_so
             prov:wasDerivedFrom ?page . ?page a schema:WebPage ; schema:url ?url .
     } GROUP BY ?part ?name ?first ?last ORDER BY ?first""")
     assert [(r["name"], r["first"], r["last"]) for r in rows] == [
-        ("Our cooperative framework", 16, 16), ("Objectives and commitments", 17, 39),
+        ("Preamble", 1, 7), ("Our cooperative framework", 16, 16), ("Objectives and commitments", 17, 39),
         ("Implementation", 40, 47), ("Follow-up and review", 48, 54)]
-    # The pages of a part show where it begins and where the next begins (or where it ends).
-    assert all(r["pages"] == 2 for r in rows), rows
+    # The pages of a part show where it begins and where the next begins (or where it ends); the
+    # preamble's end is where the UN Network's principle pages place paragraphs 7 and 8 (two pages).
+    assert [r["pages"] for r in rows] == [3, 2, 2, 2, 2], rows
+    preamble = select("""SELECT ?what WHERE { <part/gcm-preamble> prov:wasDerivedFrom ?page .
+                         ?page dct:description ?what }""")
+    whats = " | ".join(r["what"] for r in preamble)
+    assert "heading 'Preamble' followed by paragraph 1" in whats and "paragraph 7 of the preamble" in whats
+    assert "paragraphs 8, 10, 12 and 15 under the heading it calls 'Vision and Guiding Principles'" in whats
     # Paragraphs 15 to 39 are in the graph; those that set out objectives are all in one part.
     assert select("""SELECT ?n WHERE { ?p eli:is_about ?o ; eli:number ?n .
                      <part/gcm-objectives-and-commitments> gcmo:firstParagraph ?f ; gcmo:lastParagraph ?l
@@ -466,7 +480,21 @@ def test_each_round_table_objective_has_its_commitment_paragraph_and_its_actions
         assert r["url"] == OFFICIAL_DOCUMENT, r  # a link to the text, not the text
     assert letters == ACTION_LETTERS
     assert all("abcdefghijklmnopqrstuvwxyz".startswith(v) for v in letters.values())  # a, b, c … no gap
-    assert sorted(letters) == ROUND_TABLE_OBJECTIVES
+    assert set(ROUND_TABLE_OBJECTIVES) <= set(letters)
+    # The transcription gives every action's letter, and only letters: its description lists them.
+    described = select(f"SELECT ?what WHERE {{ <{TRANSCRIPTION}> dct:description ?what }}")[0]["what"]
+    for objective, v in letters.items():
+        assert f"paragraph {16 + objective} (a) to ({v[-1]})" in described, objective
+    untranscribed = select(f"SELECT ?a WHERE {{ ?a a gcmo:Action FILTER NOT EXISTS {{ ?a prov:wasDerivedFrom <{TRANSCRIPTION}> }} }}")
+    assert untranscribed == []
+    # Where a page shows a list end, it says so in what it states about its paragraph.
+    for objective, last in WHOLE_LISTS.items():
+        assert letters[objective].endswith(last)
+    ends = select("""SELECT ?what WHERE { ?page a schema:WebPage ; dct:description ?what
+                     FILTER(CONTAINS(?what, "is the last action of paragraph")) }""")
+    stated = re.findall(r"\((\w)\) is the last action of paragraph (\d+)", " ".join(r["what"] for r in ends))
+    # (objective 23's page prints "Implementation" after 39 (e): the part's heading, tested above)
+    assert sorted(stated) == sorted((last, str(16 + n)) for n, last in WHOLE_LISTS.items() if n != 23)
 
 
 def test_actions_copy_no_sentence_and_each_comes_from_a_page_that_prints_its_paragraph():
@@ -489,6 +517,10 @@ def test_instruments_are_named_as_printed_from_their_pages_and_only_the_actions_
     } GROUP BY ?action ?instrument ?name ORDER BY ?action ?name""")
     named = {(r["action"].rsplit("/", 1)[1], r["name"]) for r in rows}
     assert named == {
+        ("gcm-17-d", "2030 Agenda for Sustainable Development"),
+        ("gcm-38-a", "ILO Social Protection Floors Recommendation, 2012 (No. 202)"),
+        ("gcm-27-g", "Office of the United Nations High Commissioner for Human Rights Recommended Principles and "
+                     "Guidelines on Human Rights at International Borders"),
         ("gcm-25-a", "Protocol against the Smuggling of Migrants by Land, Sea and Air, supplementing the "
                      "United Nations Convention against Transnational Organized Crime"),
         ("gcm-25-a", "United Nations Convention against Transnational Organized Crime"),
@@ -507,5 +539,41 @@ def test_instruments_are_named_as_printed_from_their_pages_and_only_the_actions_
       FILTER NOT EXISTS { ?other schema:mentions ?instrument ; prov:wasDerivedFrom ?page }
     }""")
     assert pages == []
-    # Where an instrument is a work the paper cites, it says so; none of these is (yet).
+    # Only actions name instruments.
+    assert select("SELECT ?p WHERE { ?p a eli:LegalResourceSubdivision ; schema:mentions ?i }") == []
+    # Where an instrument is a work the paper cites, it says so, and only then: OHCHR's border
+    # principles, whose Spanish edition the paper cites in section V.
     assert select("SELECT ?i ?w WHERE { ?i owl:sameAs ?w FILTER NOT EXISTS { ?d cito:cites ?w } }") == []
+    assert select("SELECT ?i ?w WHERE { ?i owl:sameAs ?w }") == [{
+        "i": f"{ID}instrument/ohchr-recommended-principles-and-guidelines-on-human-rights-at-international-borders",
+        "w": f"{ID}work/ohchr-border-principles-guidelines"}]
+
+
+# -- where the Compact mentions each guiding principle ----------------------------------------------
+def test_every_principle_mention_comes_from_that_principles_page_which_lists_the_section():
+    links = select("SELECT ?section ?principle WHERE { ?section gcmo:mentionsPrinciple ?principle }")
+    rows = select("""
+    SELECT ?section ?principle ?number ?letter ?what WHERE {
+      ?section gcmo:mentionsPrinciple ?principle ; prov:wasDerivedFrom ?page .
+      ?page a schema:WebPage ; schema:about ?principle ; dct:description ?what .
+      ?principle skos:inScheme <scheme/guiding-principles> .
+      { ?section a gcmo:Action ; gcmo:actionLetter ?letter ; schema:isPartOf/eli:number ?number }
+      UNION { ?section a eli:LegalResourceSubdivision ; eli:number ?number ; eli:is_about ?objective }
+    }""")
+    assert len(rows) == len(links) == 58  # each link once, from the page of its own principle
+    for r in rows:
+        listed = re.search(rf"paragraph {r['number']}((?: \([a-z]\),?)*)", r["what"])
+        assert listed, r
+        if r["letter"]:
+            assert f"({r['letter']})" in listed.group(1), r
+        else:  # the page lists the paragraph itself, without letters
+            assert listed.group(1) == "", r
+
+
+def test_principle_pages_say_whether_their_list_was_read_whole():
+    rows = select("""SELECT ?principle ?what WHERE { ?page schema:about ?principle ; dct:description ?what .
+                     ?principle skos:inScheme <scheme/guiding-principles> }""")
+    whole = {r["principle"].rsplit("/", 1)[1] for r in rows if "(the whole list)" in r["what"]}
+    partial = {r["principle"].rsplit("/", 1)[1] for r in rows if "where the page as read ends" in r["what"]}
+    assert whole == {"rule-of-law-and-due-process", "national-sovereignty", "whole-of-government-approach"}
+    assert partial == {"human-rights", "sustainable-development", "international-cooperation", "whole-of-society-approach"}
