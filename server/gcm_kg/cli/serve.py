@@ -55,7 +55,9 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int) -> 
     return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        # gthread, but a worker whose threads are all busy leaves new connections to another
+        # (gcm_kg/cli/gthread_worker.py): a quick request no longer waits behind long queries.
+        "worker_class": "gcm_kg.cli.gthread_worker.FreeThreadWorker",
         "threads": THREADS,
         "preload_app": True,                 # build / check the store once, in the master
         # The heartbeat runs in the worker's main thread, not in the request threads, so a
