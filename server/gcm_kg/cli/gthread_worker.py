@@ -4,8 +4,8 @@ A ``gthread`` worker accepts connections as long as it holds fewer than ``worker
 (1000), even when every one of its request threads is busy: a connection it accepts then waits in
 its thread pool until one of them finishes — up to the query time limit when they run long queries
 — while another worker has threads idle. The kernel hands a connection to whichever worker polls
-the shared listening socket first, so with two long queries on one worker a quick request waited
-behind them about one time in two.
+the shared listening socket first, so with two long queries on one worker a quick request could
+wait behind them (tests/reliability/test_runaway_queries.py caught it in one run in four to ten).
 
 This worker stops polling the listener while all its request threads are busy, so the connection
 goes to a worker that can answer it now; it takes connections again as soon as a thread is free.
