@@ -5,7 +5,8 @@ Process model (measured on 2 cores; see the README):
 * Flask request handling holds the GIL, and a second thread over one in-memory store gains only
   ×1.2–1.6, so throughput comes from **worker processes** (default: one per core), each with a
   couple of threads (gunicorn ``gthread``: keep-alive, and one request's HTTP work overlaps
-  another's query).
+  another's query). A worker whose threads are all busy takes no new connection, so the kernel
+  hands it to another worker (:class:`~gcm_kg.cli.gthread_worker.FreeThreadWorker`).
 * Queries do not run in the web worker: pyoxigraph cannot cancel a query, so the workers send
   them to one *query process* that any of them kills at a query's time limit
   (:class:`~gcm_kg.store.executor.ProcessExecutor`: a child of the master, kept running by a supervisor
